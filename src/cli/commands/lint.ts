@@ -1,0 +1,31 @@
+// `archlab lint` validates every lab; `archlab schema` writes the JSON Schema for editors.
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import pc from "picocolors";
+import { loadAllLabs } from "../../lab/catalog.ts";
+import { formatProblem } from "../../lab/loader.ts";
+import { labJsonSchema } from "../../lab/schema.ts";
+
+export function schemaText(): string {
+  return JSON.stringify(labJsonSchema(), null, 2) + "\n";
+}
+
+export function registerLint(program: Command): void {
+  program
+    .command("lint")
+    .description("validate every labs/*/lab.yaml (file:line, field and fix for each problem)")
+    .action(() => {
+      const { labs, problems } = loadAllLabs();
+      for (const p of problems) console.error(pc.red(formatProblem(p)));
+      console.log(`${labs.length} labs valid, ${problems.length} problems`);
+      process.exitCode = problems.length > 0 ? 1 : 0;
+    });
+  program
+    .command("schema")
+    .description("print (or write) the JSON Schema of lab.yaml")
+    .option("--out <file>", "write it to a file")
+    .action((opts: { out?: string }) => {
+      if (opts.out) writeFileSync(opts.out, schemaText());
+      else process.stdout.write(schemaText());
+    });
+}

@@ -1,0 +1,53 @@
+// The composition root of the CLI: one Docker client, image builder, provisioner and grader.
+import type Docker from "dockerode";
+import { DEFAULT_PATHS, loadLabById } from "../lab/catalog.ts";
+import type { LoadedLab, ResolvedStep } from "../lab/loader.ts";
+import { closest } from "../lab/suggest.ts";
+import { assertEngine, dockerClient } from "../server/docker/client.ts";
+import { ImageBuilder } from "../server/docker/images/builder.ts";
+import { Grader } from "../server/grader/grader.ts";
+import { DockerProvisioner } from "../server/provisioner/docker/docker-provisioner.ts";
+
+export interface EngineContext {
+  docker: Docker;
+  images: ImageBuilder;
+  provisioner: DockerProvisioner;
+  grader: Grader;
+}
+
+export async function engineContext(): Promise<EngineContext> {
+  const docker = dockerClient();
+  await assertEngine(docker);
+  const images = new ImageBuilder(docker, DEFAULT_PATHS.imagesDir);
+  const provisioner = new DockerProvisioner(docker, images);
+  return { docker, images, provisioner, grader: new Grader(provisioner) };
+}
+
+/** The lab an environment runs, and the step named `stepId` of it. */
+export async function envStep(
+  ctx: EngineContext,
+  envId: string,
+  stepId: string,
+): Promise<{ lab: LoadedLab; step: ResolvedStep }> {
+  const env = await ctx.provisioner.get(envId);
+  const lab = loadLabById(env.labId);
+  const step = lab.steps.find((s) => s.id === stepId);
+  if (!step) {
+    const known = lab.steps.map((s) => s.id);
+    const guess = closest(stepId, known);
+    throw new Error(
+      `lab ${lab.lab.id} has no step "${stepId}"` +
+        (guess ? ` (did you mean "${guess}"?)` : "") +
+        `; its steps: ${known.join(", ")}`,
+    );
+  }
+  return { lab, step };
+}
+
+/** "90s", "30m", "4h", "2d" -> milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+)(s|m|h|d)$/.exec(text.trim());
+  if (!m) throw new Error(`"${text}" is not a duration: write e.g. 30m, 4h or 2d`);
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "s" | "m" | "h" | "d"];
+  return Number(m[1]) * unit;
+}

@@ -1,0 +1,32 @@
+// The `archlab` command line: one sub-command per job, each with --help.
+import { Command, CommanderError } from "commander";
+import pc from "picocolors";
+import { registerDoctor } from "./commands/doctor.ts";
+import { registerEnv } from "./commands/env.ts";
+import { registerImages } from "./commands/images.ts";
+import { registerLint } from "./commands/lint.ts";
+import { registerVerify } from "./commands/verify.ts";
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command("archlab")
+    .description("archlab: hands-on labs on real containers, auto-graded")
+    .version("0.1.0")
+    .showHelpAfterError()
+    .exitOverride();
+  registerLint(program);
+  registerImages(program);
+  registerEnv(program);
+  registerVerify(program);
+  registerDoctor(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    console.error(pc.red(`archlab: ${(err as Error).message}`));
+    if (process.env.ARCHLAB_DEBUG) console.error((err as Error).stack);
+    process.exitCode = 1;
+  }
+}

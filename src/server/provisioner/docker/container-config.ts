@@ -1,0 +1,131 @@
+// The Docker create options for one lab host: names, labels, limits and the security model
+// (DESIGN §5). Pure, so the policy can be read and unit-tested in one place.
+import type Docker from "dockerode";
+import { LABEL } from "../../docker/labels.ts";
+import type { EnvSpec, HostSpec } from "../types.ts";
+
+/**
+ * Capabilities an ordinary host keeps: enough for package managers, services that drop
+ * privileges and binding low ports. Notably absent: NET_RAW (no ARP/IP spoofing on the shared
+ * bridge; ping works through the ping_group_range sysctl), MKNOD, SYS_ADMIN, SYS_PTRACE.
+ */
+export const DEFAULT_CAPS = [
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "SETGID",
+  "SETUID",
+  "SETPCAP",
+  "NET_BIND_SERVICE",
+];
+
+/** Alias of the per-environment registry mirror on the environment's networks. */
+export const MIRROR_ALIAS = "registry.archlab.internal";
+export const MIRROR_HOST = "archlab-mirror";
+
+export const names = {
+  container: (envId: string, host: string) => `archlab-${envId}-${host}`,
+  network: (envId: string, net: string) => `archlab-${envId}-${net}`,
+  dockerVolume: (envId: string, host: string) => `archlab-${envId}-${host}-docker`,
+};
+
+export function envLabels(envId: string, spec: EnvSpec, now: number): Record<string, string> {
+  return {
+    [LABEL.managed]: "1",
+    [LABEL.env]: envId,
+    [LABEL.lab]: spec.labId,
+    [LABEL.learner]: spec.learner,
+    [LABEL.owner]: spec.owner,
+    [LABEL.createdAt]: String(now),
+    [LABEL.expiresAt]: String(now + spec.ttlMs),
+  };
+}
+
+function securityFor(host: HostSpec, envId: string): Partial<Docker.HostConfig> {
+  const volumes = (host.volumes ?? []).map((v) => ({
+    Type: "volume" as const,
+    Source: v.name,
+    Target: v.target,
+    ReadOnly: v.readOnly,
+  }));
+  if (host.type === "dind") {
+    // Docker-in-Docker without --privileged (which this kernel refuses): every capability but
+    // SYS_RESOURCE, no seccomp/AppArmor filter, all devices, and its own /var/lib/docker.
+    return {
+      CapAdd: ["ALL"],
+      CapDrop: ["SYS_RESOURCE"],
+      SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"],
+      DeviceCgroupRules: ["a *:* rwm"],
+      Mounts: [
+        { Type: "volume", Source: names.dockerVolume(envId, host.name), Target: "/var/lib/docker" },
+        ...volumes,
+      ],
+    };
+  }
+  return {
+    CapDrop: ["ALL"],
+    CapAdd: [...new Set([...DEFAULT_CAPS, ...host.capAdd])],
+    SecurityOpt: ["no-new-privileges"],
+    Mounts: volumes,
+  };
+}
+
+export function containerConfig(
+  envId: string,
+  spec: EnvSpec,
+  host: HostSpec,
+  imageRef: string,
+  labels: Record<string, string>,
+): Docker.ContainerCreateOptions {
+  const firstNetwork = names.network(envId, host.networks[0] as string);
+  const env = Object.entries(host.env).map(([k, v]) => `${k}=${v}`);
+  if (host.type === "dind") env.push(`REGISTRY_MIRROR=${MIRROR_ALIAS}:5000`);
+  return {
+    name: names.container(envId, host.name),
+    Hostname: host.name,
+    Image: imageRef,
+    ...(host.command ? { Cmd: host.command } : {}),
+    Env: env,
+    Labels: { ...labels, [LABEL.host]: host.name },
+    ExposedPorts: Object.fromEntries(host.ports.map((p) => [`${p}/tcp`, {}])),
+    HostConfig: {
+      Init: true,
+      Memory: host.memoryBytes,
+      MemorySwap: host.memoryBytes,
+      NanoCpus: host.nanoCpus,
+      PidsLimit: host.pids,
+      // Published ports only ever on the server's loopback; the server proxies them.
+      PortBindings: Object.fromEntries(
+        host.ports.map((p) => [`${p}/tcp`, [{ HostIp: "127.0.0.1", HostPort: "" }]]),
+      ),
+      NetworkMode: firstNetwork,
+      LogConfig: { Type: "json-file", Config: { "max-size": "1m", "max-file": "1" } },
+      ...securityFor(host, envId),
+    },
+    NetworkingConfig: {
+      EndpointsConfig: { [firstNetwork]: { Aliases: [host.name, ...(host.aliases ?? [])] } },
+    },
+  };
+}
+
+/** The read-only registry mirror that serves `docker pull` inside the environment's dind hosts. */
+export function mirrorHost(networks: string[], registryVolume: string): HostSpec {
+  return {
+    aliases: [MIRROR_ALIAS],
+    volumes: [{ name: registryVolume, target: "/var/lib/docker-registry", readOnly: true }],
+    name: MIRROR_HOST,
+    image: "registry",
+    type: "container",
+    env: {},
+    networks,
+    ports: [],
+    memoryBytes: 64 * 1024 ** 2,
+    nanoCpus: 250_000_000,
+    pids: 64,
+    capAdd: [],
+    ready: { tcp: 5000, timeoutMs: 30_000 },
+    terminal: false,
+  };
+}

@@ -1,0 +1,200 @@
+// The Docker implementation of the provisioner: one bridge network per lab network, one
+// container per host, everything labelled so it can be found, listed and removed again.
+import { randomBytes } from "node:crypto";
+import type Docker from "dockerode";
+import { allEnvsFilter, envFilter, LABEL } from "../../docker/labels.ts";
+import type { ImageBuilder } from "../../docker/images/builder.ts";
+import { REGISTRY_VOLUME, registryPublished } from "../../docker/images/publish.ts";
+import {
+  ProvisionError,
+  UnknownEnvError,
+  UnknownHostError,
+  type Command,
+  type Env,
+  type EnvSpec,
+  type ExecOptions,
+  type ExecResult,
+  type HostSpec,
+  type ProgressEvent,
+  type Provisioner,
+  type Shell,
+  type ShellSize,
+} from "../types.ts";
+import { containerConfig, envLabels, mirrorHost, MIRROR_HOST, names } from "./container-config.ts";
+import { execInContainer, openShellInContainer } from "./exec.ts";
+import { lastLogLines, waitUntilReady } from "./readiness.ts";
+
+const ENV_ID_RE = /^e[a-z0-9]{10}$/;
+
+/** Unguessable and DNS-friendly: "e" + 10 base-36 characters (~51 bits). */
+export function newEnvId(): string {
+  const bytes = randomBytes(10);
+  return "e" + [...bytes].map((b) => (b % 36).toString(36)).join("");
+}
+
+export function isEnvId(id: string): boolean {
+  return ENV_ID_RE.test(id);
+}
+
+type ContainerSummary = Docker.ContainerInfo;
+
+function envFromContainers(envId: string, containers: ContainerSummary[]): Env {
+  const first = containers[0] as ContainerSummary;
+  const label = (k: string) => first.Labels[k] ?? "";
+  return {
+    id: envId,
+    labId: label(LABEL.lab),
+    learner: label(LABEL.learner),
+    owner: label(LABEL.owner),
+    createdAt: Number(label(LABEL.createdAt)),
+    expiresAt: Number(label(LABEL.expiresAt)),
+    hosts: containers
+      .filter((c) => c.Labels[LABEL.host] !== MIRROR_HOST)
+      .map((c) => ({
+        name: c.Labels[LABEL.host] ?? "",
+        state: c.State,
+        terminal: c.Labels[LABEL.terminal] !== "false",
+        ports: (c.Ports ?? [])
+          .filter((p) => p.PublicPort)
+          .map((p) => ({ container: p.PrivatePort, hostPort: p.PublicPort })),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+export class DockerProvisioner implements Provisioner {
+  constructor(
+    private readonly docker: Docker,
+    private readonly images: ImageBuilder,
+  ) {}
+
+  async create(spec: EnvSpec, onProgress: (e: ProgressEvent) => void = () => {}): Promise<Env> {
+    const envId = newEnvId();
+    const labels = envLabels(envId, spec, Date.now());
+    const hosts: HostSpec[] = [...spec.hosts];
+    if (hosts.some((h) => h.type === "dind")) {
+      if (!(await registryPublished(this.docker))) {
+        throw new ProvisionError(MIRROR_HOST, "lab images were never published: run `archlab images build`", []);
+      }
+      hosts.unshift(mirrorHost(spec.networks, REGISTRY_VOLUME));
+    }
+    // Resolve every image before creating anything: a missing one fails with nothing to undo.
+    const refs = new Map<string, string>();
+    for (const host of hosts) refs.set(host.name, await this.images.resolve(host.image));
+
+    let current = "(networks)";
+    try {
+      for (const net of spec.networks) {
+        await this.docker.createNetwork({
+          Name: names.network(envId, net),
+          Driver: "bridge",
+          CheckDuplicate: true,
+          Labels: labels,
+        });
+      }
+      const containers = new Map<string, Docker.Container>();
+      for (const host of hosts) {
+        current = host.name;
+        onProgress({ host: host.name, phase: "creating" });
+        if (host.type === "dind") {
+          await this.docker.createVolume({ Name: names.dockerVolume(envId, host.name), Labels: labels });
+        }
+        const config = containerConfig(envId, spec, host, refs.get(host.name) as string, {
+          ...labels,
+          [LABEL.terminal]: String(host.terminal),
+        });
+        const container = await this.docker.createContainer(config);
+        for (const net of host.networks.slice(1)) {
+          await this.docker
+            .getNetwork(names.network(envId, net))
+            .connect({ Container: container.id, EndpointConfig: { Aliases: [host.name] } });
+        }
+        containers.set(host.name, container);
+      }
+      for (const host of hosts) {
+        current = host.name;
+        onProgress({ host: host.name, phase: "starting" });
+        await (containers.get(host.name) as Docker.Container).start();
+      }
+      await Promise.all(
+        hosts.map(async (host) => {
+          onProgress({ host: host.name, phase: "waiting" });
+          try {
+            await waitUntilReady(this.docker, containers.get(host.name) as Docker.Container, host);
+          } catch (err) {
+            onProgress({ host: host.name, phase: "failed", detail: (err as Error).message });
+            throw err;
+          }
+          onProgress({ host: host.name, phase: "ready" });
+        }),
+      );
+    } catch (err) {
+      await this.destroy(envId).catch(() => undefined);
+      if (err instanceof ProvisionError) throw err;
+      const container = this.docker.getContainer(names.container(envId, current));
+      throw new ProvisionError(current, (err as Error).message, await lastLogLines(container));
+    }
+    return this.get(envId);
+  }
+
+  private async containersOf(envId: string): Promise<ContainerSummary[]> {
+    return this.docker.listContainers({ all: true, filters: envFilter(envId) });
+  }
+
+  async list(): Promise<Env[]> {
+    const all = await this.docker.listContainers({ all: true, filters: allEnvsFilter() });
+    const byEnv = new Map<string, ContainerSummary[]>();
+    for (const c of all) {
+      const id = c.Labels[LABEL.env];
+      if (!id) continue;
+      byEnv.set(id, [...(byEnv.get(id) ?? []), c]);
+    }
+    return [...byEnv.entries()]
+      .map(([id, cs]) => envFromContainers(id, cs))
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async get(envId: string): Promise<Env> {
+    const containers = isEnvId(envId) ? await this.containersOf(envId) : [];
+    if (containers.length === 0) {
+      throw new UnknownEnvError(envId, (await this.list()).map((e) => e.id));
+    }
+    return envFromContainers(envId, containers);
+  }
+
+  /** Removes the environment's containers, networks and volumes. Idempotent. */
+  async destroy(envId: string): Promise<void> {
+    if (!isEnvId(envId)) throw new UnknownEnvError(envId, (await this.list()).map((e) => e.id));
+    const filters = envFilter(envId);
+    const containers = await this.docker.listContainers({ all: true, filters });
+    await Promise.all(
+      containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone)),
+    );
+    const networks = await this.docker.listNetworks({ filters });
+    await Promise.all(networks.map((n) => this.docker.getNetwork(n.Id).remove().catch(ignoreGone)));
+    const { Volumes } = await this.docker.listVolumes({ filters });
+    await Promise.all((Volumes ?? []).map((v) => this.docker.getVolume(v.Name).remove().catch(ignoreGone)));
+  }
+
+  private async container(envId: string, host: string): Promise<Docker.Container> {
+    const env = await this.get(envId);
+    const found = env.hosts.find((h) => h.name === host);
+    if (!found) throw new UnknownHostError(envId, host, env.hosts.map((h) => h.name));
+    return this.docker.getContainer(names.container(envId, host));
+  }
+
+  async exec(envId: string, host: string, command: Command, options: ExecOptions): Promise<ExecResult> {
+    const container = await this.container(envId, host);
+    return execInContainer(this.docker, container, command, options);
+  }
+
+  async openShell(envId: string, host: string, size: ShellSize): Promise<Shell> {
+    return openShellInContainer(await this.container(envId, host), size);
+  }
+}
+
+/** Removal races (already gone, being removed) are not errors. */
+function ignoreGone(err: { statusCode?: number }): void {
+  if (err.statusCode === 404 || err.statusCode === 409) return;
+  throw err;
+}

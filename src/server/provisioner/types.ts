@@ -1,0 +1,133 @@
+// The provisioner interface: what sessions, the grader and the CLI need from "something that
+// runs lab environments". The Docker implementation lives in docker-provisioner.ts; a Swarm or
+// Kubernetes one can be added behind the same interface.
+import type { Duplex } from "node:stream";
+
+export type Readiness =
+  | { tcp: number; timeoutMs: number }
+  | { log: string; timeoutMs: number }
+  | { command: string; timeoutMs: number };
+
+export interface HostSpec {
+  name: string;
+  /** An image name of infra/images (resolved to a content tag by the provisioner). */
+  image: string;
+  type: "container" | "dind";
+  command?: string[];
+  env: Record<string, string>;
+  networks: string[];
+  ports: number[];
+  memoryBytes: number;
+  nanoCpus: number;
+  pids: number;
+  capAdd: string[];
+  ready?: Readiness;
+  terminal: boolean;
+  /** Extra DNS names on the environment's networks (internal hosts only). */
+  aliases?: string[];
+  /** Named volumes to mount (internal hosts only, e.g. the registry mirror's storage). */
+  volumes?: { name: string; target: string; readOnly: boolean }[];
+}
+
+export interface EnvSpec {
+  labId: string;
+  learner: string;
+  /** Who keeps the environment alive: "cli", or an ephemeral owner (see owner.ts). */
+  owner: string;
+  ttlMs: number;
+  networks: string[];
+  hosts: HostSpec[];
+}
+
+export interface EnvHost {
+  name: string;
+  state: string;
+  terminal: boolean;
+  /** Published ports: container port -> port on the server's loopback. */
+  ports: { container: number; hostPort: number }[];
+}
+
+export interface Env {
+  id: string;
+  labId: string;
+  learner: string;
+  owner: string;
+  createdAt: number;
+  expiresAt: number;
+  hosts: EnvHost[];
+}
+
+export type ProgressPhase = "creating" | "starting" | "waiting" | "ready" | "failed";
+export interface ProgressEvent {
+  host: string;
+  phase: ProgressPhase;
+  detail?: string;
+}
+
+export type Command = { argv: string[] } | { script: string };
+
+export interface ExecOptions {
+  timeoutMs: number;
+  /** Cap on captured output per stream (bytes). */
+  maxOutputBytes?: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export interface ShellSize {
+  cols: number;
+  rows: number;
+}
+
+export interface Shell {
+  /** Raw terminal bytes both ways. */
+  stream: Duplex;
+  resize(size: ShellSize): Promise<void>;
+  /** Resolves with the shell's exit code once it ends. */
+  exited: Promise<number>;
+  close(): void;
+}
+
+export interface Provisioner {
+  create(spec: EnvSpec, onProgress?: (e: ProgressEvent) => void): Promise<Env>;
+  get(envId: string): Promise<Env>;
+  list(): Promise<Env[]>;
+  destroy(envId: string): Promise<void>;
+  exec(envId: string, host: string, command: Command, options: ExecOptions): Promise<ExecResult>;
+  openShell(envId: string, host: string, size: ShellSize): Promise<Shell>;
+}
+
+export class UnknownEnvError extends Error {
+  constructor(envId: string, known: string[]) {
+    super(`unknown environment "${envId}"; known: ${known.join(", ") || "none (archlab env up LAB)"}`);
+    this.name = "UnknownEnvError";
+  }
+}
+
+export class UnknownHostError extends Error {
+  constructor(envId: string, host: string, known: string[]) {
+    super(`environment ${envId} has no host "${host}"; its hosts: ${known.join(", ")}`);
+    this.name = "UnknownHostError";
+  }
+}
+
+export class ProvisionError extends Error {
+  constructor(
+    readonly host: string,
+    readonly reason: string,
+    readonly lastLogLines: string[],
+  ) {
+    super(
+      `host "${host}" failed to start: ${reason}` +
+        (lastLogLines.length ? `\n  its last output:\n    ${lastLogLines.join("\n    ")}` : "") +
+        `\n  everything created for this environment was removed.`,
+    );
+    this.name = "ProvisionError";
+  }
+}
