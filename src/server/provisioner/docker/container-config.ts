@@ -56,8 +56,14 @@ function securityFor(host: HostSpec, envId: string): Partial<Docker.HostConfig> 
     return {
       CapAdd: ["ALL"],
       CapDrop: ["SYS_RESOURCE"],
-      SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"],
+      SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined"],
+      // The API form of `--security-opt systempaths=unconfined`: /proc and /sys unmasked.
+      MaskedPaths: [],
+      ReadonlyPaths: [],
       DeviceCgroupRules: ["a *:* rwm"],
+      // Its own cgroup namespace, so the hierarchies the entrypoint mounts are rooted where
+      // /proc/self/cgroup says the host is ("/"); with the host's namespace, inner runc fails.
+      ...({ CgroupnsMode: "private" } as Partial<Docker.HostConfig>),
       Mounts: [
         { Type: "volume", Source: names.dockerVolume(envId, host.name), Target: "/var/lib/docker" },
         ...volumes,
