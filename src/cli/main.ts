@@ -5,6 +5,7 @@ import { registerDoctor } from "./commands/doctor.ts";
 import { registerEnv } from "./commands/env.ts";
 import { registerImages } from "./commands/images.ts";
 import { registerLint } from "./commands/lint.ts";
+import { registerStart } from "./commands/start.ts";
 import { registerVerify } from "./commands/verify.ts";
 
 export async function main(argv: string[]): Promise<void> {
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<void> {
     .version("0.1.0")
     .showHelpAfterError()
     .exitOverride();
+  registerStart(program);
   registerLint(program);
   registerImages(program);
   registerEnv(program);

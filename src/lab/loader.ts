@@ -80,7 +80,9 @@ function flattenIssue(issue: Issue, base: PathKey[] = []): PendingProblem[] {
     return issue.keys.map((key) => ({ path: [...here, key], message: "", atKey: true }));
   }
   if (issue.code === "invalid_type" && issue.message.includes("received undefined")) {
-    return [{ path: here, message: `missing: add \`${String(here.at(-1))}:\` (${issue.expected})` }];
+    return [
+      { path: here, message: `missing: add \`${String(here.at(-1))}:\` (${issue.expected})` },
+    ];
   }
   return [{ path: here, message: issue.message }];
 }
@@ -178,7 +180,8 @@ function resolveScript(
   if (typeof ref === "string") {
     return { host: defaultHost, source: ref, timeoutMs: defaultTimeoutMs, origin };
   }
-  const source = ref.file !== undefined ? readFileSync(path.resolve(dir, ref.file), "utf8") : ref.run;
+  const source =
+    ref.file !== undefined ? readFileSync(path.resolve(dir, ref.file), "utf8") : ref.run;
   return {
     host: ref.host ?? defaultHost,
     source: source ?? "",
@@ -249,7 +252,8 @@ export function loadLab(file: string, options: LoadOptions = {}): LoadedLab {
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(err);
+    const reason =
+      (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(err);
     throw new LabError([
       { file: options.displayPath ?? file, line: 1, col: 1, field: "", message: reason },
     ]);

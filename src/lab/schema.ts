@@ -133,7 +133,9 @@ export const HostSchema = z
     terminal: z
       .boolean()
       .default(true)
-      .describe("Whether the learner may open a shell here; checks should run on hosts with false."),
+      .describe(
+        "Whether the learner may open a shell here; checks should run on hosts with false.",
+      ),
   })
   .strict()
   .describe("One machine of the lab environment.");
@@ -183,7 +185,9 @@ export const StepSchema = z
       "Exits 0 when the step is done. On failure prints a message for the learner, and may " +
         "print `expected: ...` and `actual: ...` lines shown side by side.",
     ),
-    solve: ScriptRef.describe("What a correct learner would type; `archlab solve` and verify run it."),
+    solve: ScriptRef.describe(
+      "What a correct learner would type; `archlab solve` and verify run it.",
+    ),
     hints: z.array(LocalizedText).default([]).describe("Hints, revealed one at a time."),
     wrong: z
       .array(WrongSolution)
@@ -205,11 +209,15 @@ export const LabSchema = z
         commands: z
           .array(z.string().min(1))
           .default([])
-          .describe("Commands the server's machine must have (e.g. kind); else the lab is skipped."),
+          .describe(
+            "Commands the server's machine must have (e.g. kind); else the lab is skipped.",
+          ),
       })
       .strict()
       .optional()
-      .describe("What the machine must offer; `archlab verify` skips the lab, with the reason, if not."),
+      .describe(
+        "What the machine must offer; `archlab verify` skips the lab, with the reason, if not.",
+      ),
     networks: z
       .array(Name)
       .min(1)

@@ -1,6 +1,14 @@
 // Maps a path inside a parsed YAML document (["hosts", "redis-1", "memory"]) to the line and
 // column where it is written, so every error can name `file:line`.
-import { isMap, isSeq, isScalar, type Document, type LineCounter, type Node, type Pair } from "yaml";
+import {
+  isMap,
+  isSeq,
+  isScalar,
+  type Document,
+  type LineCounter,
+  type Node,
+  type Pair,
+} from "yaml";
 
 export interface Position {
   line: number;

@@ -2,14 +2,16 @@
 import type { VerifyCase } from "./verify.ts";
 
 function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    // Characters XML 1.0 cannot carry (terminal escapes in check output).
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+  return (
+    text
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      // Characters XML 1.0 cannot carry (terminal escapes in check output).
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
+  );
 }
 
 export function toJUnit(cases: VerifyCase[]): string {
@@ -22,8 +24,10 @@ export function toJUnit(cases: VerifyCase[]): string {
     const testcases = mine.map((c) => {
       const attrs = `classname="${escapeXml(`${lab}.${c.step}`)}" name="${escapeXml(c.name)}" time="${(c.durationMs / 1000).toFixed(3)}"`;
       const message = escapeXml(c.message ?? "");
-      if (c.status === "failed") return `    <testcase ${attrs}><failure message="${message}">${message}</failure></testcase>`;
-      if (c.status === "skipped") return `    <testcase ${attrs}><skipped message="${message}"/></testcase>`;
+      if (c.status === "failed")
+        return `    <testcase ${attrs}><failure message="${message}">${message}</failure></testcase>`;
+      if (c.status === "skipped")
+        return `    <testcase ${attrs}><skipped message="${message}"/></testcase>`;
       return `    <testcase ${attrs}/>`;
     });
     return [

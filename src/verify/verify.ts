@@ -70,7 +70,9 @@ async function verifyStep(
         `check rejects wrong solution: ${wrong.name}`,
         result.passed ? "failed" : "passed",
         t,
-        result.passed ? "the check accepted this wrong solution" : `rejected with: ${result.message}`,
+        result.passed
+          ? "the check accepted this wrong solution"
+          : `rejected with: ${result.message}`,
       );
     }
     const [after, t2] = await timed(async () => {
@@ -109,21 +111,39 @@ export async function verifyLab(loaded: LoadedLab, deps: VerifyDeps): Promise<Ve
     });
     return cases;
   }
-  const spec = envSpecFromLab(loaded.lab, { learner: "verify", owner: processOwner(), ttlMs: ENV_TTL_MS });
+  const spec = envSpecFromLab(loaded.lab, {
+    learner: "verify",
+    owner: processOwner(),
+    ttlMs: ENV_TTL_MS,
+  });
   let envId: string;
   try {
     const [env, t] = await timed(() => deps.provisioner.create(spec));
     envId = env.id;
     record({ lab, step: "(lab)", name: "environment starts", status: "passed", durationMs: t });
   } catch (err) {
-    record({ lab, step: "(lab)", name: "environment starts", status: "failed", message: (err as Error).message, durationMs: 0 });
+    record({
+      lab,
+      step: "(lab)",
+      name: "environment starts",
+      status: "failed",
+      message: (err as Error).message,
+      durationMs: 0,
+    });
     return cases;
   }
   try {
     let blockedBy: string | undefined;
     for (const step of loaded.steps) {
       if (blockedBy) {
-        record({ lab, step: step.id, name: "step runs", status: "failed", message: `not run: step ${blockedBy} did not pass`, durationMs: 0 });
+        record({
+          lab,
+          step: step.id,
+          name: "step runs",
+          status: "failed",
+          message: `not run: step ${blockedBy} did not pass`,
+          durationMs: 0,
+        });
         continue;
       }
       if (!(await verifyStep(lab, envId, step, deps, record))) blockedBy = step.id;
@@ -134,7 +154,11 @@ export async function verifyLab(loaded: LoadedLab, deps: VerifyDeps): Promise<Ve
   return cases;
 }
 
-export function summarize(cases: VerifyCase[]): { passed: number; failed: number; skipped: number } {
+export function summarize(cases: VerifyCase[]): {
+  passed: number;
+  failed: number;
+  skipped: number;
+} {
   const count = (s: CaseStatus) => cases.filter((c) => c.status === s).length;
   return { passed: count("passed"), failed: count("failed"), skipped: count("skipped") };
 }

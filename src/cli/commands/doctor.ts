@@ -17,7 +17,9 @@ export function registerDoctor(program: Command): void {
       let ok = true;
       const report = (good: boolean, what: string, fix?: string) => {
         ok &&= good;
-        console.log(`${good ? pc.green("✔") : pc.red("✘")} ${what}${!good && fix ? pc.dim(`\n    fix: ${fix}`) : ""}`);
+        console.log(
+          `${good ? pc.green("✔") : pc.red("✘")} ${what}${!good && fix ? pc.dim(`\n    fix: ${fix}`) : ""}`,
+        );
       };
       const docker = dockerClient();
       try {
@@ -31,11 +33,23 @@ export function registerDoctor(program: Command): void {
       }
       const builder = new ImageBuilder(docker, DEFAULT_PATHS.imagesDir);
       const missing = (await builder.plan([])).filter((i) => !i.upToDate).map((i) => i.name);
-      report(missing.length === 0, missing.length ? `images not built: ${missing.join(", ")}` : "all lab images built", `archlab images build ${missing.join(" ")}`);
-      report(await registryPublished(docker), "offline registry published (docker pull inside labs)", "archlab images publish");
+      report(
+        missing.length === 0,
+        missing.length ? `images not built: ${missing.join(", ")}` : "all lab images built",
+        `archlab images build ${missing.join(" ")}`,
+      );
+      report(
+        await registryPublished(docker),
+        "offline registry published (docker pull inside labs)",
+        "archlab images publish",
+      );
       const fs = statfsSync((await docker.info()).DockerRootDir ?? "/");
       const free = fs.bavail * fs.bsize;
-      report(free > MIN_FREE_BYTES, `${(free / 1024 ** 3).toFixed(1)} GiB free for Docker`, "free disk space: labs need about 5 GiB");
+      report(
+        free > MIN_FREE_BYTES,
+        `${(free / 1024 ** 3).toFixed(1)} GiB free for Docker`,
+        "free disk space: labs need about 5 GiB",
+      );
       process.exitCode = ok ? 0 : 1;
     });
 }

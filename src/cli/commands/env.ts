@@ -9,7 +9,9 @@ import type { Env } from "../../server/provisioner/types.ts";
 import { engineContext, envStep, parseDuration } from "../context.ts";
 
 function printEnv(env: Env): void {
-  console.log(`${pc.bold(env.id)}  lab ${env.labId}  expires ${new Date(env.expiresAt).toLocaleString()}`);
+  console.log(
+    `${pc.bold(env.id)}  lab ${env.labId}  expires ${new Date(env.expiresAt).toLocaleString()}`,
+  );
   for (const host of env.hosts) {
     const ports = host.ports.map((p) => `${p.container} -> 127.0.0.1:${p.hostPort}`).join(", ");
     const shell = host.terminal ? "" : pc.dim(" (no shell)");
@@ -28,7 +30,9 @@ async function attachShell(envId: string, hostName: string | undefined): Promise
   stdin.pipe(shell.stream);
   shell.stream.pipe(process.stdout);
   const onResize = () =>
-    void shell.resize({ cols: process.stdout.columns, rows: process.stdout.rows }).catch(() => undefined);
+    void shell
+      .resize({ cols: process.stdout.columns, rows: process.stdout.rows })
+      .catch(() => undefined);
   process.stdout.on("resize", onResize);
   const code = await shell.exited;
   process.stdout.off("resize", onResize);
@@ -54,11 +58,16 @@ export function registerEnv(program: Command): void {
       const t0 = Date.now();
       const created = await ctx.provisioner.create(
         envSpecFromLab(lab.lab, { learner: opts.learner, owner: CLI_OWNER, ttlMs }),
-        (e) => console.error(pc.dim(`  ${e.host.padEnd(16)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`)),
+        (e) =>
+          console.error(
+            pc.dim(`  ${e.host.padEnd(16)} ${e.phase}${e.detail ? `: ${e.detail}` : ""}`),
+          ),
       );
       console.error(pc.green(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`));
       printEnv(created);
-      console.log(`\nnext: archlab env shell ${created.id}    archlab check ${created.id} ${lab.steps[0]?.id}`);
+      console.log(
+        `\nnext: archlab env shell ${created.id}    archlab check ${created.id} ${lab.steps[0]?.id}`,
+      );
     });
   env
     .command("ls")
@@ -109,7 +118,11 @@ export function registerEnv(program: Command): void {
       const ctx = await engineContext();
       const { step } = await envStep(ctx, envId, stepId);
       const result = await ctx.grader.check(envId, step.check);
-      console.log(result.passed ? pc.green(`✔ ${step.id}: ${result.message}`) : pc.red(`✘ ${step.id}: ${result.message}`));
+      console.log(
+        result.passed
+          ? pc.green(`✔ ${step.id}: ${result.message}`)
+          : pc.red(`✘ ${step.id}: ${result.message}`),
+      );
       if (result.expected !== undefined) console.log(`  expected: ${result.expected}`);
       if (result.actual !== undefined) console.log(`  actual:   ${result.actual}`);
       if (opts.verbose && result.details) console.log(pc.dim(result.details));

@@ -12,7 +12,8 @@ function printCase(c: VerifyCase): void {
   const mark = { passed: pc.green("✔"), failed: pc.red("✘"), skipped: pc.yellow("○") }[c.status];
   const secs = pc.dim(`${(c.durationMs / 1000).toFixed(1)} s`);
   console.log(`${mark} ${c.lab} › ${c.step} › ${c.name} ${secs}`);
-  if (c.message && c.status !== "passed") console.log(pc.dim(`    ${c.message.split("\n").join("\n    ")}`));
+  if (c.message && c.status !== "passed")
+    console.log(pc.dim(`    ${c.message.split("\n").join("\n    ")}`));
 }
 
 export function registerVerify(program: Command): void {

@@ -2,7 +2,10 @@
 import Docker from "dockerode";
 
 export class EngineUnreachableError extends Error {
-  constructor(readonly tried: string, cause: unknown) {
+  constructor(
+    readonly tried: string,
+    cause: unknown,
+  ) {
     super(
       `cannot reach the Docker engine at ${tried}: ${(cause as Error)?.message ?? cause}\n` +
         `  start one: as root on Debian, \`apt-get install -y docker.io && (dockerd >/var/log/dockerd.log 2>&1 &)\`` +

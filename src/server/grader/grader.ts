@@ -17,7 +17,10 @@ const MAX_MESSAGE_LINES = 12;
 
 /** Reads a check's output: `expected:` / `actual:` lines apart, the rest is the message. */
 export function interpretCheck(result: ExecResult, timeoutMs: number): CheckResult {
-  const details = [result.stdout, result.stderr].filter((s) => s.trim()).join("\n").trim();
+  const details = [result.stdout, result.stderr]
+    .filter((s) => s.trim())
+    .join("\n")
+    .trim();
   const base = { details, durationMs: result.durationMs };
   if (result.timedOut) {
     return { ...base, passed: false, message: `timed out after ${Math.round(timeoutMs / 1000)} s` };
@@ -52,23 +55,39 @@ export class Grader {
   constructor(private readonly provisioner: Provisioner) {}
 
   async check(envId: string, check: Script): Promise<CheckResult> {
-    const result = await this.provisioner.exec(envId, check.host, { script: check.source }, {
-      timeoutMs: check.timeoutMs,
-    });
+    const result = await this.provisioner.exec(
+      envId,
+      check.host,
+      { script: check.source },
+      {
+        timeoutMs: check.timeoutMs,
+      },
+    );
     return interpretCheck(result, check.timeoutMs);
   }
 
   /** Runs a setup/solve/fixture script; throws with its output when it fails. */
   async run(envId: string, script: Script): Promise<ExecResult> {
-    const result = await this.provisioner.exec(envId, script.host, { script: script.source }, {
-      timeoutMs: script.timeoutMs,
-    });
+    const result = await this.provisioner.exec(
+      envId,
+      script.host,
+      { script: script.source },
+      {
+        timeoutMs: script.timeoutMs,
+      },
+    );
     if (result.exitCode !== 0) {
       const why = result.timedOut
         ? `timed out after ${Math.round(script.timeoutMs / 1000)} s`
         : `exit code ${result.exitCode}`;
-      const output = `${result.stdout}\n${result.stderr}`.trim().split("\n").slice(-10).join("\n    ");
-      throw new Error(`${script.origin} failed on ${script.host} (${why})${output ? `:\n    ${output}` : ""}`);
+      const output = `${result.stdout}\n${result.stderr}`
+        .trim()
+        .split("\n")
+        .slice(-10)
+        .join("\n    ");
+      throw new Error(
+        `${script.origin} failed on ${script.host} (${why})${output ? `:\n    ${output}` : ""}`,
+      );
     }
     return result;
   }

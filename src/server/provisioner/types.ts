@@ -105,7 +105,9 @@ export interface Provisioner {
 
 export class UnknownEnvError extends Error {
   constructor(envId: string, known: string[]) {
-    super(`unknown environment "${envId}"; known: ${known.join(", ") || "none (archlab env up LAB)"}`);
+    super(
+      `unknown environment "${envId}"; known: ${known.join(", ") || "none (archlab env up LAB)"}`,
+    );
     this.name = "UnknownEnvError";
   }
 }

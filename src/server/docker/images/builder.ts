@@ -45,7 +45,9 @@ export class ImageBuildError extends Error {
 
 export class ImageMissingError extends Error {
   constructor(readonly image: string) {
-    super(`image "${image}" is not built (or its sources changed): run \`archlab images build ${image}\``);
+    super(
+      `image "${image}" is not built (or its sources changed): run \`archlab images build ${image}\``,
+    );
     this.name = "ImageMissingError";
   }
 }
@@ -99,7 +101,13 @@ export class ImageBuilder {
     for (const recipe of order) {
       const hash = this.hashes.get(recipe.name) as string;
       const ref = imageRef(recipe.name, hash);
-      items.push({ name: recipe.name, hash, ref, recipe, upToDate: await imageExists(this.docker, ref) });
+      items.push({
+        name: recipe.name,
+        hash,
+        ref,
+        recipe,
+        upToDate: await imageExists(this.docker, ref),
+      });
     }
     return items;
   }

@@ -33,7 +33,10 @@ export function mirrorsFromDeb822(text: string, suite: string): string[] {
 export function mirrorsFromList(text: string, suite: string): string[] {
   const out: string[] = [];
   for (const raw of text.split("\n")) {
-    const line = raw.replace(/#.*/, "").replace(/\[[^\]]*\]/, "").trim();
+    const line = raw
+      .replace(/#.*/, "")
+      .replace(/\[[^\]]*\]/, "")
+      .trim();
     const [type, uri, lineSuite] = line.split(/\s+/);
     if (type === "deb" && uri && lineSuite === suite) out.push(uri);
   }

@@ -58,7 +58,11 @@ async function publications(builder: ImageBuilder): Promise<[string, string][]> 
 }
 
 /** Pushes every publishable image into the registry volume. Returns the public names. */
-export async function publishImages(docker: Docker, builder: ImageBuilder, log: Log): Promise<string[]> {
+export async function publishImages(
+  docker: Docker,
+  builder: ImageBuilder,
+  log: Log,
+): Promise<string[]> {
   const registryRef = await builder.resolve(REGISTRY_IMAGE);
   const pairs = await publications(builder);
   for (const [ref] of pairs) {
@@ -91,7 +95,9 @@ export async function publishImages(docker: Docker, builder: ImageBuilder, log: 
       await docker.getImage(ref).tag({ repo: target, tag });
       try {
         // The engine insists on an auth header even for a registry without auth.
-        const push = docker.getImage(`${target}:${tag}`).push({ authconfig: { serveraddress: registry } });
+        const push = docker
+          .getImage(`${target}:${tag}`)
+          .push({ authconfig: { serveraddress: registry } });
         await follow(docker, await push);
       } finally {
         await docker.getImage(`${target}:${tag}`).remove({ noprune: true });

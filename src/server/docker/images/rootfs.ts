@@ -65,11 +65,14 @@ async function importDirectory(docker: Docker, dir: string, ref: string, hash: s
     stdio: ["ignore", "pipe", "inherit"],
   });
   const [repo, tag] = ref.split(":") as [string, string];
-  const stream = await docker.importImage(tar.stdout as unknown as string, {
-    repo,
-    tag,
-    changes: [`LABEL ${LABEL.managed}=1 ${LABEL.imageHash}=${hash}`, 'CMD ["bash"]'],
-  } as object);
+  const stream = await docker.importImage(
+    tar.stdout as unknown as string,
+    {
+      repo,
+      tag,
+      changes: [`LABEL ${LABEL.managed}=1 ${LABEL.imageHash}=${hash}`, 'CMD ["bash"]'],
+    } as object,
+  );
   await new Promise<void>((resolve, reject) =>
     docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())),
   );
@@ -85,7 +88,9 @@ export async function ensureRootfs(
   if (await imageExists(docker, ref)) return "cached";
   log("trying to pull debian:bookworm-slim");
   if (await tryPull(docker, "debian:bookworm-slim", 30_000)) {
-    await docker.getImage("debian:bookworm-slim").tag({ repo: ref.split(":")[0] as string, tag: hash });
+    await docker
+      .getImage("debian:bookworm-slim")
+      .tag({ repo: ref.split(":")[0] as string, tag: hash });
     return "pulled";
   }
   if (process.getuid?.() !== 0) {
@@ -101,7 +106,11 @@ export async function ensureRootfs(
     const root = path.join(work, "root");
     await run("debootstrap", ["--variant=minbase", "bookworm", root, mirror], log);
     // debootstrap keeps the downloaded packages: ~100 MB no image needs.
-    await run("sh", ["-c", `rm -rf "${root}"/var/cache/apt/archives/*.deb "${root}"/var/lib/apt/lists/*`], log);
+    await run(
+      "sh",
+      ["-c", `rm -rf "${root}"/var/cache/apt/archives/*.deb "${root}"/var/lib/apt/lists/*`],
+      log,
+    );
     log("importing the root filesystem into Docker");
     await importDirectory(docker, root, ref, hash);
   } finally {

@@ -74,6 +74,8 @@ function securityFor(host: HostSpec, envId: string): Partial<Docker.HostConfig> 
     CapDrop: ["ALL"],
     CapAdd: [...new Set([...DEFAULT_CAPS, ...host.capAdd])],
     SecurityOpt: ["no-new-privileges"],
+    // ping without NET_RAW: unprivileged ICMP sockets for every group, in this host only.
+    Sysctls: { "net.ipv4.ping_group_range": "0 2147483647" },
     Mounts: volumes,
   };
 }

@@ -74,7 +74,11 @@ export class DockerProvisioner implements Provisioner {
     const hosts: HostSpec[] = [...spec.hosts];
     if (hosts.some((h) => h.type === "dind")) {
       if (!(await registryPublished(this.docker))) {
-        throw new ProvisionError(MIRROR_HOST, "lab images were never published: run `archlab images build`", []);
+        throw new ProvisionError(
+          MIRROR_HOST,
+          "lab images were never published: run `archlab images build`",
+          [],
+        );
       }
       hosts.unshift(mirrorHost(spec.networks, REGISTRY_VOLUME));
     }
@@ -97,7 +101,10 @@ export class DockerProvisioner implements Provisioner {
         current = host.name;
         onProgress({ host: host.name, phase: "creating" });
         if (host.type === "dind") {
-          await this.docker.createVolume({ Name: names.dockerVolume(envId, host.name), Labels: labels });
+          await this.docker.createVolume({
+            Name: names.dockerVolume(envId, host.name),
+            Labels: labels,
+          });
         }
         const config = containerConfig(envId, spec, host, refs.get(host.name) as string, {
           ...labels,
@@ -157,33 +164,54 @@ export class DockerProvisioner implements Provisioner {
   async get(envId: string): Promise<Env> {
     const containers = isEnvId(envId) ? await this.containersOf(envId) : [];
     if (containers.length === 0) {
-      throw new UnknownEnvError(envId, (await this.list()).map((e) => e.id));
+      throw new UnknownEnvError(
+        envId,
+        (await this.list()).map((e) => e.id),
+      );
     }
     return envFromContainers(envId, containers);
   }
 
   /** Removes the environment's containers, networks and volumes. Idempotent. */
   async destroy(envId: string): Promise<void> {
-    if (!isEnvId(envId)) throw new UnknownEnvError(envId, (await this.list()).map((e) => e.id));
+    if (!isEnvId(envId))
+      throw new UnknownEnvError(
+        envId,
+        (await this.list()).map((e) => e.id),
+      );
     const filters = envFilter(envId);
     const containers = await this.docker.listContainers({ all: true, filters });
     await Promise.all(
-      containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone)),
+      containers.map((c) =>
+        this.docker.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone),
+      ),
     );
     const networks = await this.docker.listNetworks({ filters });
     await Promise.all(networks.map((n) => this.docker.getNetwork(n.Id).remove().catch(ignoreGone)));
     const { Volumes } = await this.docker.listVolumes({ filters });
-    await Promise.all((Volumes ?? []).map((v) => this.docker.getVolume(v.Name).remove().catch(ignoreGone)));
+    await Promise.all(
+      (Volumes ?? []).map((v) => this.docker.getVolume(v.Name).remove().catch(ignoreGone)),
+    );
   }
 
   private async container(envId: string, host: string): Promise<Docker.Container> {
     const env = await this.get(envId);
     const found = env.hosts.find((h) => h.name === host);
-    if (!found) throw new UnknownHostError(envId, host, env.hosts.map((h) => h.name));
+    if (!found)
+      throw new UnknownHostError(
+        envId,
+        host,
+        env.hosts.map((h) => h.name),
+      );
     return this.docker.getContainer(names.container(envId, host));
   }
 
-  async exec(envId: string, host: string, command: Command, options: ExecOptions): Promise<ExecResult> {
+  async exec(
+    envId: string,
+    host: string,
+    command: Command,
+    options: ExecOptions,
+  ): Promise<ExecResult> {
     const container = await this.container(envId, host);
     return execInContainer(this.docker, container, command, options);
   }

@@ -55,7 +55,8 @@ export async function execInContainer(
   const stdout = collector(max);
   const stderr = collector(max);
   docker.modem.demuxStream(stream, stdout.sink, stderr.sink);
-  if ("script" in command) stream.end(command.script.endsWith("\n") ? command.script : `${command.script}\n`);
+  if ("script" in command)
+    stream.end(command.script.endsWith("\n") ? command.script : `${command.script}\n`);
 
   let timer: NodeJS.Timeout | undefined;
   const finished = new Promise<"done">((resolve) => {

@@ -1,0 +1,71 @@
+// The `archlab` command as a user runs it: verify on both real labs (JUnit and closing line),
+// the environment commands, and the clear one-line errors for bad ids.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { labIds, loadLabById } from "../../src/lab/catalog.ts";
+
+const BIN = path.resolve(import.meta.dirname, "../../bin/archlab.js");
+
+function archlab(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("archlab verify", () => {
+  it("proves every step of every lab: fails before, rejects each fixture, passes after", () => {
+    const junit = path.join(mkdtempSync(path.join(tmpdir(), "archlab-junit-")), "verify.xml");
+    const run = archlab("verify", "docker-basics", "redis-replication", "--junit", junit);
+    const expected = ["docker-basics", "redis-replication"]
+      .map((id) => loadLabById(id))
+      .reduce((n, lab) => n + 1 + lab.steps.reduce((m, s) => m + 2 + s.wrong.length, 0), 0);
+    const lines = run.stdout.trim().split("\n");
+    expect(lines.at(-1), run.stdout + run.stderr).toBe(`${expected} passed, 0 failed, 0 skipped`);
+    expect(run.code).toBe(0);
+    const xml = readFileSync(junit, "utf8");
+    expect(xml).toContain('<testsuite name="docker-basics"');
+    expect(xml).toContain('<testsuite name="redis-replication"');
+    expect(xml).not.toContain("<failure");
+    expect(labIds()).toEqual(expect.arrayContaining(["docker-basics", "redis-replication"]));
+  });
+});
+
+describe("archlab env", () => {
+  it("starts an environment, checks and solves a step, and removes it", () => {
+    const upRun = archlab("env", "up", "redis-replication", "--ttl", "20m");
+    expect(upRun.code, upRun.stderr).toBe(0);
+    const envId = /^(e[a-z0-9]{10})\s/m.exec(upRun.stdout)?.[1] as string;
+    expect(envId).toBeDefined();
+    try {
+      expect(archlab("env", "ls").stdout).toContain(envId);
+      const before = archlab("check", envId, "make-replicas");
+      expect(before.code).toBe(1);
+      expect(before.stdout).toContain("not a replica yet");
+      expect(archlab("solve", envId, "make-replicas").code).toBe(0);
+      const after = archlab("check", envId, "make-replicas");
+      expect(after.code).toBe(0);
+      expect(after.stdout).toContain("replicate from redis-1");
+    } finally {
+      expect(archlab("env", "down", envId).code).toBe(0);
+    }
+    expect(archlab("env", "ls").stdout).not.toContain(envId);
+  });
+
+  it("answers unknown labs, environments and steps with one line naming the known ones", () => {
+    const lab = archlab("env", "up", "redis-replicaton");
+    expect(lab.code).toBe(1);
+    expect(lab.stderr).toMatch(
+      /unknown lab "redis-replicaton" \(did you mean "redis-replication"\?\); known labs: .*docker-basics/,
+    );
+    const env = archlab("check", "e0000000000", "make-replicas");
+    expect(env.code).toBe(1);
+    expect(env.stderr).toContain('unknown environment "e0000000000"');
+    const ttl = archlab("env", "up", "redis-replication", "--ttl", "soon");
+    expect(ttl.stderr).toContain('"soon" is not a duration');
+  });
+});

@@ -1,0 +1,59 @@
+// Shared set-up for integration tests: the real engine, and small environment specs.
+import type Docker from "dockerode";
+import { dockerClient } from "../../src/server/docker/client.ts";
+import { ImageBuilder } from "../../src/server/docker/images/builder.ts";
+import { allEnvsFilter, envFilter } from "../../src/server/docker/labels.ts";
+import { DEFAULT_PATHS } from "../../src/lab/catalog.ts";
+import { DockerProvisioner } from "../../src/server/provisioner/docker/docker-provisioner.ts";
+import { processOwner } from "../../src/server/provisioner/owner.ts";
+import type { EnvSpec, HostSpec } from "../../src/server/provisioner/types.ts";
+
+export function engine(): { docker: Docker; provisioner: DockerProvisioner; images: ImageBuilder } {
+  const docker = dockerClient();
+  const images = new ImageBuilder(docker, DEFAULT_PATHS.imagesDir);
+  return { docker, images, provisioner: new DockerProvisioner(docker, images) };
+}
+
+export function host(name: string, extra: Partial<HostSpec> = {}): HostSpec {
+  return {
+    name,
+    image: "workstation",
+    type: "container",
+    env: {},
+    networks: ["lab"],
+    ports: [],
+    memoryBytes: 64 * 1024 ** 2,
+    nanoCpus: 250_000_000,
+    pids: 64,
+    capAdd: [],
+    terminal: true,
+    ...extra,
+  };
+}
+
+export function spec(hosts: HostSpec[], extra: Partial<EnvSpec> = {}): EnvSpec {
+  return {
+    labId: "integration-test",
+    learner: "tester",
+    owner: processOwner(),
+    ttlMs: 30 * 60 * 1000,
+    networks: ["lab"],
+    hosts,
+    ...extra,
+  };
+}
+
+/** Every container, network and volume labelled with `envId` (or with any env). */
+export async function objectsOf(docker: Docker, envId?: string): Promise<string[]> {
+  const filters = envId ? envFilter(envId) : allEnvsFilter();
+  const [containers, networks, volumes] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listNetworks({ filters }),
+    docker.listVolumes({ filters }),
+  ]);
+  return [
+    ...containers.map((c) => `container ${c.Names[0]}`),
+    ...networks.map((n) => `network ${n.Name}`),
+    ...(volumes.Volumes ?? []).map((v) => `volume ${v.Name}`),
+  ].sort();
+}
