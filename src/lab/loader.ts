@@ -69,6 +69,11 @@ interface PendingProblem {
 function flattenIssue(issue: Issue, base: PathKey[] = []): PendingProblem[] {
   const here = [...base, ...(issue.path as PathKey[])];
   if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    // Every branch says "received undefined": the field is simply missing.
+    const missing = issue.errors.every((branch) =>
+      branch.some((i) => i.path.length === 0 && i.message.includes("received undefined")),
+    );
+    if (missing) return [{ path: here, message: `missing: add \`${String(here.at(-1))}:\`` }];
     const depth = (branch: Issue[]) => Math.max(...branch.map((i) => i.path.length));
     const deepest = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0] ?? [];
     if (depth(deepest) === 0 || issue.message !== "Invalid input") {

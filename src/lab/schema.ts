@@ -199,7 +199,9 @@ export const StepSchema = z
 export const LabSchema = z
   .object({
     $schema: z.string().optional().describe("Path to lab.schema.json, for editors."),
-    format: z.literal(1, { error: "write `format: 1` (the only lab format so far)" }),
+    format: z
+      .literal(1, { error: "write `format: 1` (the only lab format so far)" })
+      .describe("Version of the lab format; 1 is the only one so far."),
     id: Name.describe("Lab id: must equal the name of the lab's folder."),
     title: LocalizedText.describe("Title of the lab."),
     summary: LocalizedText.optional().describe("One or two sentences on what the learner builds."),

@@ -7,7 +7,7 @@ export const LABEL = {
   lab: "org.archlab.lab",
   learner: "org.archlab.learner",
   host: "org.archlab.host",
-  /** Who keeps the environment alive: "cli" or "server:<instance id>". */
+  /** Who keeps the environment alive: "cli", or a process "pid:<pid>@<boot id>" (owner.ts). */
   owner: "org.archlab.owner",
   /** Unix time (ms) after which the reaper may remove the environment. */
   expiresAt: "org.archlab.expires-at",

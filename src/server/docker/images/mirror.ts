@@ -6,7 +6,7 @@ import path from "node:path";
 /** URIs of `deb` sources for `suite` in a deb822 `.sources` file. */
 export function mirrorsFromDeb822(text: string, suite: string): string[] {
   const out: string[] = [];
-  for (const block of text.split(/\n\s*\n/)) {
+  for (const block of text.replace(/\r/g, "").split(/\n\s*\n/)) {
     const fields = new Map<string, string>();
     let last = "";
     for (const line of block.split("\n")) {
