@@ -12,7 +12,7 @@ const BIN = path.resolve(import.meta.dirname, "../../bin/archlab.js");
 function archlab(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: "utf8",
-    env: { ...process.env, FORCE_COLOR: "0" },
+    env: { ...process.env, NO_COLOR: "1" },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
