@@ -1,5 +1,6 @@
-// Two test projects: fast unit tests beside the code, and integration tests against the real
-// Docker engine (sequential: this machine has 2 cores, and the labs are real containers).
+// Three test projects: fast unit tests beside the code, integration tests against the real
+// Docker engine, and end-to-end tests in real Chromium against a real server (sequential:
+// this machine has 2 cores, and the labs are real containers).
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -18,6 +19,16 @@ export default defineConfig({
           globalSetup: ["tests/integration/global-setup.ts"],
           fileParallelism: false,
           testTimeout: 600_000,
+          hookTimeout: 1_200_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          globalSetup: ["tests/e2e/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 300_000,
           hookTimeout: 1_200_000,
         },
       },

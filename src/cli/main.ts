@@ -5,6 +5,8 @@ import { registerDoctor } from "./commands/doctor.ts";
 import { registerEnv } from "./commands/env.ts";
 import { registerImages } from "./commands/images.ts";
 import { registerLint } from "./commands/lint.ts";
+import { registerServe } from "./commands/serve.ts";
+import { registerSite } from "./commands/site.ts";
 import { registerStart } from "./commands/start.ts";
 import { registerVerify } from "./commands/verify.ts";
 
@@ -19,6 +21,8 @@ export async function main(argv: string[]): Promise<void> {
   registerImages(program);
   registerEnv(program);
   registerVerify(program);
+  registerSite(program);
+  registerServe(program);
   registerDoctor(program);
   try {
     await program.parseAsync(argv);

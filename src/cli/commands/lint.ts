@@ -2,7 +2,9 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import pc from "picocolors";
-import { loadAllLabs } from "../../lab/catalog.ts";
+import path from "node:path";
+import { loadAllLabs, PROJECT_ROOT } from "../../lab/catalog.ts";
+import { lintLessons } from "../../lab/lessons.ts";
 import { formatProblem } from "../../lab/loader.ts";
 import { labJsonSchema } from "../../lab/schema.ts";
 
@@ -13,11 +15,14 @@ export function schemaText(): string {
 export function registerLint(program: Command): void {
   program
     .command("lint")
-    .description("validate every labs/*/lab.yaml (file:line, field and fix for each problem)")
+    .description(
+      "validate every labs/*/lab.yaml and the lessons that teach them (file:line, field and fix for each problem)",
+    )
     .action(() => {
       const { labs, problems } = loadAllLabs();
+      problems.push(...lintLessons(path.join(PROJECT_ROOT, "lessons"), labs));
       for (const p of problems) console.error(pc.red(formatProblem(p)));
-      console.log(`${labs.length} labs valid, ${problems.length} problems`);
+      console.log(`${labs.length} labs, ${problems.length} problems`);
       process.exitCode = problems.length > 0 ? 1 : 0;
     });
   program

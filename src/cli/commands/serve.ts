@@ -1,0 +1,78 @@
+// `archlab serve`: the course site, the lab API and the terminal WebSocket on one port.
+import { homedir } from "node:os";
+import path from "node:path";
+import type { Command } from "commander";
+import pc from "picocolors";
+import { loadAllLabs } from "../../lab/catalog.ts";
+import { formatProblem } from "../../lab/loader.ts";
+import { dockerClient } from "../../server/docker/client.ts";
+import { ImageBuilder } from "../../server/docker/images/builder.ts";
+import { DEFAULT_PATHS } from "../../lab/catalog.ts";
+import { startServer } from "../../server/http/server.ts";
+import { DockerProvisioner } from "../../server/provisioner/docker/docker-provisioner.ts";
+import { buildSite, siteIsStale, SITE_DIR } from "./site.ts";
+
+export interface ServeOptions {
+  host: string;
+  port: string;
+  db: string;
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port must be a number from 0 to 65535, not "${text}"`);
+  }
+  return port;
+}
+
+export async function serve(opts: ServeOptions): Promise<void> {
+  const port = parsePort(opts.port);
+  if (siteIsStale()) {
+    console.log(pc.cyan("» building the course site"));
+    await buildSite();
+  }
+  const { labs, problems } = loadAllLabs();
+  for (const p of problems) console.error(pc.yellow(`skipping a lab: ${formatProblem(p)}`));
+  const docker = dockerClient();
+  const provisioner = new DockerProvisioner(
+    docker,
+    new ImageBuilder(docker, DEFAULT_PATHS.imagesDir),
+  );
+  const running = await startServer({
+    host: opts.host,
+    port,
+    siteDir: SITE_DIR,
+    dbFile: opts.db,
+    labs,
+    docker,
+    provisioner,
+  });
+  console.log(`\n  archlab is serving the course at ${pc.bold(pc.green(`${running.url}/`))}\n`);
+  const stop = () => {
+    console.log("stopping: removing the environments this server started…");
+    void running.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description(
+      "serve the course site, lab API and terminals on one port (builds the site if needed)",
+    )
+    .option(
+      "--host <address>",
+      "address to bind (the room needs 0.0.0.0; see workshop)",
+      "127.0.0.1",
+    )
+    .option("--port <port>", "port (0 picks a free one)", "4321")
+    .option(
+      "--db <file>",
+      "SQLite file for progress",
+      path.join(homedir(), ".archlab", "archlab.db"),
+    )
+    .action(serve);
+}

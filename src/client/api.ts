@@ -1,0 +1,54 @@
+// The browser's side of the lab API: JSON in and out, and a learner session created on demand.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function ensureSession(): Promise<void> {
+  const res = await fetch("/api/session", { method: "POST", credentials: "same-origin" });
+  if (!res.ok) throw new ApiError(res.status, "session", "could not create a learner session");
+}
+
+/** Calls the API; on 401/403 (no or stale session) creates a session once and retries. */
+export async function api<T>(method: string, path: string, retried = false): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: { accept: "application/json" },
+    });
+  } catch {
+    throw new ApiError(0, "offline", "the lab server does not answer");
+  }
+  if ((res.status === 401 || res.status === 403) && !retried) {
+    await ensureSession();
+    return api<T>(method, path, true);
+  }
+  const body = (await res.json().catch(() => ({}))) as {
+    error?: { code: string; message: string };
+  };
+  if (!res.ok)
+    throw new ApiError(
+      res.status,
+      body.error?.code ?? "error",
+      body.error?.message ?? res.statusText,
+    );
+  return body as T;
+}
+
+/** Whether a lab server is behind this page (a static build opened without one has none). */
+export async function serverAvailable(): Promise<boolean> {
+  try {
+    const res = await fetch("/api/health", { credentials: "same-origin" });
+    return res.ok && (res.headers.get("content-type") ?? "").includes("json");
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,157 @@
+// The HTTP API of the lab server. Every id in a URL is validated; errors are JSON
+// `{error: {code, message}}` with the right status; learners are identified by their cookie.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { LoadedLab } from "../../lab/loader.ts";
+import { closest } from "../../lab/suggest.ts";
+import type { Grader } from "../grader/grader.ts";
+import type { LabSessions } from "../sessions/lab-sessions.ts";
+import type { Store } from "../storage/store.ts";
+import { learnerCookie, readCookie, TOKEN_COOKIE } from "./cookies.ts";
+
+export interface ApiDeps {
+  labs: Map<string, LoadedLab>;
+  sessions: LabSessions;
+  grader: Grader;
+  store: Store;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function json(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+    ...headers,
+  });
+  res.end(JSON.stringify(body));
+}
+
+export function sendError(res: ServerResponse, err: unknown): void {
+  if (err instanceof HttpError)
+    json(res, err.status, { error: { code: err.code, message: err.message } });
+  else json(res, 500, { error: { code: "internal", message: (err as Error).message } });
+}
+
+const ID_RE = /^[a-z][a-z0-9-]{0,31}$/;
+
+function labOf(deps: ApiDeps, id: string): LoadedLab {
+  const lab = ID_RE.test(id) ? deps.labs.get(id) : undefined;
+  if (!lab) {
+    const known = [...deps.labs.keys()];
+    const guess = closest(id, known);
+    throw new HttpError(
+      404,
+      "unknown-lab",
+      `unknown lab "${id}"${guess ? ` (did you mean "${guess}"?)` : ""}; known labs: ${known.join(", ")}`,
+    );
+  }
+  return lab;
+}
+
+function stepOf(lab: LoadedLab, id: string) {
+  const step = lab.steps.find((s) => s.id === id);
+  if (!step) {
+    throw new HttpError(
+      404,
+      "unknown-step",
+      `lab ${lab.lab.id} has no step "${id}"; its steps: ${lab.steps.map((s) => s.id).join(", ")}`,
+    );
+  }
+  return step;
+}
+
+/** The learner behind the request's cookie; 401 without a cookie, 403 with an unknown one. */
+export function learnerOf(req: IncomingMessage, store: Store): string {
+  const token = readCookie(req.headers.cookie, TOKEN_COOKIE);
+  if (!token) throw new HttpError(401, "no-session", "no learner session: POST /api/session first");
+  const id = store.learnerByToken(token);
+  if (!id)
+    throw new HttpError(
+      403,
+      "bad-session",
+      "unknown learner token: POST /api/session for a new one",
+    );
+  return id;
+}
+
+/** Refuses state-changing requests from other sites (the cookie is SameSite too). */
+function assertSameOrigin(req: IncomingMessage): void {
+  const origin = req.headers.origin;
+  if (origin && new URL(origin).host !== req.headers.host) {
+    throw new HttpError(403, "foreign-origin", `requests from ${origin} are not allowed`);
+  }
+}
+
+export async function handleApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ApiDeps,
+): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const parts = url.pathname.split("/").filter(Boolean).slice(1); // drop "api"
+  const method = req.method ?? "GET";
+  if (method !== "GET" && method !== "HEAD") assertSameOrigin(req);
+
+  if (parts[0] === "health" && parts.length === 1)
+    return json(res, 200, { ok: true, labs: [...deps.labs.keys()] });
+
+  if (parts[0] === "session" && parts.length === 1 && method === "POST") {
+    const existing = readCookie(req.headers.cookie, TOKEN_COOKIE);
+    if (existing && deps.store.learnerByToken(existing))
+      return json(res, 200, { ok: true, created: false });
+    const { token } = deps.store.createLearner();
+    return json(res, 201, { ok: true, created: true }, { "set-cookie": learnerCookie(token) });
+  }
+
+  if (parts[0] === "labs" && parts[1] !== undefined) {
+    const lab = labOf(deps, parts[1]);
+    const learnerId = learnerOf(req, deps.store);
+    const rest = parts.slice(2).join("/");
+    if (rest === "env" && method === "GET")
+      return json(res, 200, deps.sessions.status(learnerId, lab));
+    if (rest === "env" && method === "POST")
+      return json(res, 202, deps.sessions.start(learnerId, lab));
+    if (rest === "env/reset" && method === "POST") {
+      deps.store.resetProgress(learnerId, lab.lab.id);
+      return json(res, 202, await deps.sessions.reset(learnerId, lab));
+    }
+    if (rest === "env" && method === "DELETE") {
+      await deps.sessions.destroy(learnerId, lab.lab.id);
+      return json(res, 200, { ok: true });
+    }
+    if (rest === "progress" && method === "GET") {
+      return json(res, 200, { lab: lab.lab.id, steps: deps.store.progress(learnerId, lab.lab.id) });
+    }
+    if (
+      parts[2] === "steps" &&
+      parts[3] !== undefined &&
+      parts[4] === "check" &&
+      parts.length === 5 &&
+      method === "POST"
+    ) {
+      const step = stepOf(lab, parts[3]);
+      const status = deps.sessions.status(learnerId, lab);
+      if (status.state !== "ready" || !status.envId) {
+        throw new HttpError(409, "no-environment", "start the lab environment first");
+      }
+      const result = await deps.grader.check(status.envId, step.check);
+      deps.store.recordCheck(learnerId, lab.lab.id, step.id, result.passed, result.message);
+      const { details: _details, ...shown } = result;
+      return json(res, 200, shown);
+    }
+  }
+  throw new HttpError(404, "not-found", `no API route ${method} ${url.pathname}`);
+}

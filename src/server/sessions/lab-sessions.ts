@@ -1,0 +1,181 @@
+// Each learner's environment per lab: start (in the background, with per-host progress), status,
+// reset, destroy, and who owns which environment. Depends only on interfaces.
+import type { LoadedLab } from "../../lab/loader.ts";
+import { envSpecFromLab } from "../provisioner/spec.ts";
+import type { ProgressPhase, Provisioner } from "../provisioner/types.ts";
+
+export type EnvState = "none" | "starting" | "ready" | "failed";
+
+export interface HostStatus {
+  name: string;
+  phase: ProgressPhase | "pending";
+  terminal: boolean;
+  detail?: string;
+}
+
+export interface EnvStatus {
+  state: EnvState;
+  envId?: string;
+  hosts: HostStatus[];
+  /** Hosts with a terminal, workstation first, then the lab's tabs. */
+  tabs: string[];
+  error?: { message: string; hint: string };
+  startedAt?: number;
+  readyAt?: number;
+}
+
+interface Entry {
+  status: EnvStatus;
+  starting?: Promise<void>;
+}
+
+export interface LabSessionsOptions {
+  owner: string;
+  ttlMs: number;
+  /** Most environments running at once on this server (a "room full" answer beyond it). */
+  maxEnvironments: number;
+}
+
+/** What to tell a learner when starting failed: the cause in one line and what to do. */
+export function hintFor(message: string): string {
+  if (/cannot reach the Docker engine/i.test(message))
+    return "The lab server has no Docker engine: run `npm start` on the server as root, or start Docker.";
+  if (/not built|archlab images build|never published/i.test(message))
+    return "A lab image is missing: run `npx archlab images build` on the server.";
+  if (/room is full/i.test(message))
+    return "All lab slots are taken: try again in a few minutes, or ask the instructor.";
+  return "Press \u201cReset environment\u201d to try again; if it keeps failing, run `npx archlab doctor` on the server.";
+}
+
+export class RoomFullError extends Error {
+  constructor(max: number) {
+    super(`the room is full: ${max} environments are already running`);
+  }
+}
+
+export class LabSessions {
+  private readonly entries = new Map<string, Entry>();
+  /** envId -> learner and lab, for ownership checks. */
+  private readonly owners = new Map<string, { learnerId: string; labId: string }>();
+
+  constructor(
+    private readonly provisioner: Provisioner,
+    private readonly options: LabSessionsOptions,
+    private readonly onDestroyed: (envId: string) => void = () => {},
+  ) {}
+
+  private key(learnerId: string, labId: string): string {
+    return `${learnerId}\u0000${labId}`;
+  }
+
+  private tabsOf(lab: LoadedLab): string[] {
+    const hosts = lab.lab.hosts;
+    const tabs = [lab.lab.workstation, ...(lab.lab.tabs ?? [])].filter((h) => hosts[h]?.terminal);
+    return [...new Set(tabs)];
+  }
+
+  status(learnerId: string, lab: LoadedLab): EnvStatus {
+    return (
+      this.entries.get(this.key(learnerId, lab.lab.id))?.status ?? {
+        state: "none",
+        hosts: [],
+        tabs: this.tabsOf(lab),
+      }
+    );
+  }
+
+  /** Starts the learner's environment unless it is starting or ready; returns at once. */
+  start(learnerId: string, lab: LoadedLab): EnvStatus {
+    const key = this.key(learnerId, lab.lab.id);
+    const current = this.entries.get(key);
+    if (current && (current.status.state === "starting" || current.status.state === "ready"))
+      return current.status;
+    const running = [...this.entries.values()].filter(
+      (e) => e.status.state === "starting" || e.status.state === "ready",
+    ).length;
+    const status: EnvStatus = {
+      state: "starting",
+      tabs: this.tabsOf(lab),
+      startedAt: Date.now(),
+      hosts: Object.entries(lab.lab.hosts).map(([name, h]) => ({
+        name,
+        phase: "pending",
+        terminal: h.terminal,
+      })),
+    };
+    const entry: Entry = { status };
+    this.entries.set(key, entry);
+    if (running >= this.options.maxEnvironments) {
+      const message = new RoomFullError(this.options.maxEnvironments).message;
+      status.state = "failed";
+      status.error = { message, hint: hintFor(message) };
+      return status;
+    }
+    const spec = envSpecFromLab(lab.lab, {
+      learner: learnerId,
+      owner: this.options.owner,
+      ttlMs: this.options.ttlMs,
+    });
+    entry.starting = this.provisioner
+      .create(spec, (e) => {
+        const host = status.hosts.find((h) => h.name === e.host);
+        if (host) {
+          host.phase = e.phase;
+          if (e.detail) host.detail = e.detail;
+        }
+      })
+      .then((env) => {
+        // A reset or destroy while starting wins: throw the new environment away.
+        if (this.entries.get(key) !== entry) {
+          void this.provisioner.destroy(env.id).catch(() => undefined);
+          return;
+        }
+        this.owners.set(env.id, { learnerId, labId: lab.lab.id });
+        status.envId = env.id;
+        status.state = "ready";
+        status.readyAt = Date.now();
+      })
+      .catch((err: Error) => {
+        status.state = "failed";
+        status.error = { message: err.message, hint: hintFor(err.message) };
+      });
+    return status;
+  }
+
+  /** Resolves once a start in progress has finished (for tests and the CLI). */
+  async settled(learnerId: string, labId: string): Promise<void> {
+    await this.entries.get(this.key(learnerId, labId))?.starting;
+  }
+
+  async destroy(learnerId: string, labId: string): Promise<void> {
+    const key = this.key(learnerId, labId);
+    const entry = this.entries.get(key);
+    this.entries.delete(key);
+    const envId = entry?.status.envId;
+    if (envId) {
+      this.owners.delete(envId);
+      this.onDestroyed(envId);
+      await this.provisioner.destroy(envId).catch(() => undefined);
+    }
+  }
+
+  async reset(learnerId: string, lab: LoadedLab): Promise<EnvStatus> {
+    await this.destroy(learnerId, lab.lab.id);
+    return this.start(learnerId, lab);
+  }
+
+  owner(envId: string): { learnerId: string; labId: string } | undefined {
+    return this.owners.get(envId);
+  }
+
+  /** Destroys every environment this server started (on shutdown). */
+  async destroyAll(): Promise<void> {
+    const keys = [...this.entries.keys()];
+    await Promise.all(
+      keys.map((k) => {
+        const [learnerId, labId] = k.split("\u0000") as [string, string];
+        return this.destroy(learnerId, labId);
+      }),
+    );
+  }
+}

@@ -1,0 +1,67 @@
+// A real archlab server (site + API + terminal WebSocket, real engine) and real Chromium.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { SITE_DIR } from "../../src/cli/commands/site.ts";
+import { loadAllLabs } from "../../src/lab/catalog.ts";
+import { startServer, type RunningServer } from "../../src/server/http/server.ts";
+import { engine } from "../integration/helpers.ts";
+
+export async function startTestServer(): Promise<RunningServer> {
+  const { docker, provisioner } = engine();
+  return startServer({
+    host: "127.0.0.1",
+    port: 0,
+    siteDir: SITE_DIR,
+    dbFile: path.join(mkdtempSync(path.join(tmpdir(), "archlab-e2e-")), "e2e.db"),
+    labs: loadAllLabs().labs,
+    docker,
+    provisioner,
+  });
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/** Text currently shown by the visible terminal (xterm's DOM renderer). */
+export function screenText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const box = [...document.querySelectorAll<HTMLElement>(".term-box")].find((b) => !b.hidden);
+    return [...(box?.querySelectorAll(".xterm-rows > div") ?? [])]
+      .map((r) => r.textContent ?? "")
+      .join("\n");
+  });
+}
+
+export async function waitForScreen(
+  page: Page,
+  pattern: RegExp,
+  timeoutMs = 60_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = "";
+  while (Date.now() < deadline) {
+    text = await screenText(page);
+    if (pattern.test(text)) return text;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`terminal never showed ${pattern}; it shows:\n${text}`);
+}
+
+/** Types into the active terminal like a person (xterm's hidden textarea has the focus). */
+export async function typeInTerminal(page: Page, text: string): Promise<void> {
+  await page.locator(".term-box:not([hidden]) .xterm-helper-textarea").focus();
+  await page.keyboard.type(text);
+}
