@@ -45,6 +45,7 @@ export class TerminalView {
     this.term = new Terminal({
       cursorBlink: true,
       fontSize: 14,
+      lineHeight: 1.15, // at 1.0 the DOM renderer clips underscores
       fontFamily: '"DejaVu Sans Mono", "Noto Sans Mono CJK SC", Menlo, Consolas, monospace',
       scrollback: 5000,
       allowProposedApi: false,
