@@ -142,4 +142,23 @@ describe("the static site without a lab server", () => {
       await browser.close();
     }
   });
+
+  it("fits a phone: chapters behind a menu button, the lab panel below the text", async () => {
+    const { port } = plain.address() as AddressInfo;
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      await page.goto(`http://127.0.0.1:${port}/zh/03-docker-basics/`);
+      expect(await page.locator(".sidebar").isVisible()).toBe(false);
+      await page.locator(".nav-toggle summary").click();
+      expect(await page.locator(".sidebar").isVisible()).toBe(true);
+      const article = await page.locator("article.lesson").boundingBox();
+      const panel = await page.locator("#lab-panel").boundingBox();
+      expect(panel && article && panel.y >= article.y + article.height - 1).toBe(true);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+    } finally {
+      await browser.close();
+    }
+  });
 });

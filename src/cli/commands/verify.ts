@@ -41,9 +41,13 @@ export function registerVerify(program: Command): void {
         );
       }
       if (opts.junit) writeFileSync(opts.junit, toJUnit(cases));
-      if (opts.json) console.log(JSON.stringify({ cases, ...summarize(cases) }, null, 2));
-      else console.log("");
-      console.log(summaryLine(cases));
+      if (opts.json) {
+        // stdout stays pure JSON; the human closing line goes to stderr.
+        console.log(JSON.stringify({ cases, ...summarize(cases) }, null, 2));
+        console.error(summaryLine(cases));
+      } else {
+        console.log(`\n${summaryLine(cases)}`);
+      }
       process.exitCode = summarize(cases).failed > 0 ? 1 : 0;
     });
 }

@@ -1,0 +1,69 @@
+# Passes when
+# - /root/shop-1.0.tar is a `docker save` archive of shop:1.0 (manifest.json, the same image id,
+#   its configuration and history inside), and the engine loaded it back (a `load` event for
+#   that image after the archive was written): shop:1.0 still has its CMD, ENV and history;
+# - shop:flat was made by `docker export` of the container shop and `docker import`: one
+#   layer holding the shop's files, but no CMD, no ENV and a one-line history.
+fail() { echo "$1"; [ -z "${2:-}" ] || printf 'expected: %s\nactual: %s\n' "$2" "$3"; exit 1; }
+inspect() { docker image inspect "$1" --format "$2"; }
+
+docker image inspect shop:1.0 >/dev/null 2>&1 ||
+  fail "there is no shop:1.0: load it back from the archive (docker load -i /root/shop-1.0.tar)"
+id=$(inspect shop:1.0 '{{.Id}}')
+
+# 1. The archive, read where it lies (the workstation's /root, through a throwaway container).
+summary=$(docker run --rm -v /root:/w:ro python:3.11-slim python3 -c '
+import json, os, tarfile
+path = "/w/shop-1.0.tar"
+if not os.path.exists(path):
+    print("error missing"); raise SystemExit
+try:
+    t = tarfile.open(path)
+    manifest = json.load(t.extractfile("manifest.json"))[0]
+    config = json.load(t.extractfile(manifest["Config"]))
+except (KeyError, tarfile.TarError, ValueError, IndexError, TypeError):
+    print("error notsave"); raise SystemExit
+print("ok", os.stat(path).st_mtime_ns, manifest["Config"].split(".")[0].split(":")[-1],
+      ",".join(manifest.get("RepoTags") or []) or "-", len(config.get("history", [])),
+      "cmd" if config.get("config", {}).get("Cmd") else "nocmd")
+' 2>&1)
+set -- $summary
+case "$1" in
+  ok) ;;
+  error) [ "$2" = missing ] && fail "there is no /root/shop-1.0.tar: docker save -o /root/shop-1.0.tar shop:1.0"
+         fail "/root/shop-1.0.tar is not a docker save archive (it has no manifest.json): docker export writes only a container's files" \
+           "docker save archive" "another tar file" ;;
+  *) fail "cannot read /root/shop-1.0.tar: $summary" ;;
+esac
+mtime=$2; archived=$3; tags=$4; history=$5
+case ",$tags," in *,shop:1.0,*) ;; *) fail "/root/shop-1.0.tar holds $tags, not shop:1.0" "shop:1.0" "$tags" ;; esac
+[ "sha256:$archived" = "$id" ] ||
+  fail "/root/shop-1.0.tar holds another image than today's shop:1.0: save it again" "${id:7:12}" "${archived:0:12}"
+loaded=$(docker events --since 0 --until "$(date +%s)" --filter type=image --filter event=load --format '{{.TimeNano}} {{.Actor.ID}}' |
+  awk -v id="$id" -v t="$mtime" '$2 == id && $1 >= t' | wc -l)
+[ "$loaded" -gt 0 ] ||
+  fail "shop:1.0 has not been loaded back from /root/shop-1.0.tar since it was saved: docker load -i /root/shop-1.0.tar" \
+    "a load of ${id:7:12} after the save" "no such load"
+
+# 2. What the loaded image kept.
+cmd=$(inspect shop:1.0 '{{json .Config.Cmd}}'); envs=$(inspect shop:1.0 '{{len .Config.Env}}')
+kept=$(docker history -q shop:1.0 | wc -l)
+[ "$cmd" != null ] && [ "$envs" -gt 0 ] && [ "$kept" -gt 1 ] ||
+  fail "the loaded shop:1.0 lacks its CMD, ENV or history" "CMD, ENV and history" "CMD $cmd, $envs ENV, $kept history lines"
+
+# 3. The imported image: the files, and nothing else.
+docker image inspect shop:flat >/dev/null 2>&1 ||
+  fail "there is no image shop:flat yet: docker export shop | docker import - shop:flat"
+flat_layers=$(inspect shop:flat '{{len .RootFS.Layers}}')
+flat_cmd=$(inspect shop:flat '{{json .Config.Cmd}}')
+flat_env=$(inspect shop:flat '{{json .Config.Env}}')
+flat_history=$(docker history -q shop:flat | wc -l)
+if [ "$flat_cmd" != null ] || [ "$flat_env" != null ] || [ "$flat_history" != 1 ] || [ "$flat_layers" != 1 ]; then
+  fail "shop:flat kept what an import drops: it was committed or tagged, not imported from docker export" \
+    "1 layer, CMD null, ENV null, 1 history line" \
+    "$flat_layers layers, CMD $flat_cmd, ENV ${flat_env:0:40}, $flat_history history lines"
+fi
+found=$(docker run --rm shop:flat find / -xdev -name shop.py -not -path '/proc/*' -print -quit 2>/dev/null)
+[ -n "$found" ] || fail "shop:flat does not hold the shop's files: export the container shop (docker export shop)"
+refused=$(docker run --rm shop:flat 2>&1 | head -1 | sed 's/.*daemon: //')
+echo "save/load kept shop:1.0 whole (CMD $cmd, $envs ENV, $kept history lines); export/import kept only the files: shop:flat has $found in 1 layer, no CMD, no ENV, 1 history line (docker run shop:flat: ${refused:-fails})"
