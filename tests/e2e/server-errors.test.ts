@@ -155,7 +155,9 @@ describe("the static site without a lab server", () => {
       const article = await page.locator("article.lesson").boundingBox();
       const panel = await page.locator("#lab-panel").boundingBox();
       expect(panel && article && panel.y >= article.y + article.height - 1).toBe(true);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      );
       expect(overflow).toBeLessThanOrEqual(0);
     } finally {
       await browser.close();
