@@ -5,7 +5,12 @@
 //  - JavaScript a lesson page ships before and after its terminal opens.
 // Run: npx tsx bench/terminal.ts   (needs the images built)
 import type { Page } from "playwright-core";
-import { launchBrowser, startTestServer, typeInTerminal, waitForScreen } from "../tests/e2e/harness.ts";
+import {
+  launchBrowser,
+  startTestServer,
+  typeInTerminal,
+  waitForScreen,
+} from "../tests/e2e/harness.ts";
 import { engine } from "../tests/integration/helpers.ts";
 import { names } from "../src/server/provisioner/docker/container-config.ts";
 
@@ -29,7 +34,10 @@ async function browserEcho(page: Page): Promise<number[]> {
         let t0 = 0;
         const rows = document.querySelector(".term-box:not([hidden]) .xterm-rows") as HTMLElement;
         // (No named inner functions: tsx would wrap them in a helper the page lacks.)
-        window.addEventListener("keydown", () => (t0 = performance.now()), { capture: true, once: true });
+        window.addEventListener("keydown", () => (t0 = performance.now()), {
+          capture: true,
+          once: true,
+        });
         const obs = new MutationObserver(() => {
           if (!t0) return;
           obs.disconnect();
@@ -48,7 +56,12 @@ async function browserEcho(page: Page): Promise<number[]> {
 async function directEcho(envId: string, host: string): Promise<number[]> {
   const { docker } = engine();
   const container = docker.getContainer(names.container(envId, host));
-  const exec = await container.exec({ Cmd: ["cat"], AttachStdin: true, AttachStdout: true, Tty: true });
+  const exec = await container.exec({
+    Cmd: ["cat"],
+    AttachStdin: true,
+    AttachStdout: true,
+    Tty: true,
+  });
   const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
   const samples: number[] = [];
   for (let i = 0; i < KEYS; i++) {
@@ -63,7 +76,10 @@ async function directEcho(envId: string, host: string): Promise<number[]> {
 }
 
 async function bigCat(page: Page): Promise<{ seconds: number; worstStallMs: number }> {
-  await typeInTerminal(page, "clear; head -c 37500000 /dev/urandom | base64 -w 200 > /tmp/big; ls -l /tmp/big\n");
+  await typeInTerminal(
+    page,
+    "clear; head -c 37500000 /dev/urandom | base64 -w 200 > /tmp/big; ls -l /tmp/big\n",
+  );
   await waitForScreen(page, /\/tmp\/big/, 120_000);
   await page.evaluate(() => {
     const w = window as unknown as { worstStall: number; stallTimer: number };
@@ -107,17 +123,29 @@ async function main(): Promise<void> {
     await page.click('.lab-panel [data-action="start-lab"]');
     await waitForScreen(page, /root@tools/, 120_000);
     await page.waitForTimeout(500);
-    const envId = await page.evaluate(async () => ((await (await fetch("/api/labs/redis-replication/env")).json()) as { envId: string }).envId);
+    const envId = await page.evaluate(
+      async () =>
+        ((await (await fetch("/api/labs/redis-replication/env")).json()) as { envId: string })
+          .envId,
+    );
 
     const browserSamples = await browserEcho(page);
     const directSamples = await directEcho(envId, "tools");
     const cat = await bigCat(page);
     const f = (x: number) => x.toFixed(1);
     console.log(`keystroke echo, ${KEYS} keys:`);
-    console.log(`  browser (xterm.js -> WebSocket -> server -> docker exec)  p50 ${f(percentile(browserSamples, 50))} ms  p99 ${f(percentile(browserSamples, 99))} ms`);
-    console.log(`  direct docker exec TTY (baseline)                        p50 ${f(percentile(directSamples, 50))} ms  p99 ${f(percentile(directSamples, 99))} ms`);
-    console.log(`cat of ~50 MB through the browser terminal: ${f(cat.seconds)} s (${f(50 / cat.seconds)} MB/s); worst main-thread stall ${f(cat.worstStallMs)} ms`);
-    console.log(`JavaScript shipped: ${(beforeStart / 1024).toFixed(1)} KiB before the lab starts, +${(jsBytes.after / 1024).toFixed(1)} KiB when the terminal opens (xterm.js)`);
+    console.log(
+      `  browser (xterm.js -> WebSocket -> server -> docker exec)  p50 ${f(percentile(browserSamples, 50))} ms  p99 ${f(percentile(browserSamples, 99))} ms`,
+    );
+    console.log(
+      `  direct docker exec TTY (baseline)                        p50 ${f(percentile(directSamples, 50))} ms  p99 ${f(percentile(directSamples, 99))} ms`,
+    );
+    console.log(
+      `cat of ~50 MB through the browser terminal: ${f(cat.seconds)} s (${f(50 / cat.seconds)} MB/s); worst main-thread stall ${f(cat.worstStallMs)} ms`,
+    );
+    console.log(
+      `JavaScript shipped: ${(beforeStart / 1024).toFixed(1)} KiB before the lab starts, +${(jsBytes.after / 1024).toFixed(1)} KiB when the terminal opens (xterm.js)`,
+    );
   } finally {
     await browser.close();
     await server.close();
