@@ -14,6 +14,8 @@ export const LABEL = {
   createdAt: "org.archlab.created-at",
   /** "false" on hosts the learner may not open a shell on. */
   terminal: "org.archlab.terminal",
+  /** On the temporary read-write registry of `images publish` (removed if a run died). */
+  publisher: "org.archlab.publisher",
   /** Content hash of an image built by archlab. */
   imageHash: "org.archlab.image-hash",
 } as const;

@@ -68,11 +68,14 @@ export async function publishImages(
   for (const [ref] of pairs) {
     if (!(await imageExists(docker, ref))) throw new ImageMissingError(ref);
   }
+  // A publish that died half-way left its registry running; remove it first.
+  const leftovers = await docker.listContainers({ all: true, filters: { label: [LABEL.publisher] } });
+  await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
   await docker.createVolume({ Name: REGISTRY_VOLUME, Labels: { [LABEL.managed]: "1" } });
   const container = await docker.createContainer({
     Image: registryRef,
     Cmd: ["docker-registry", "serve", "/etc/archlab-registry/config-rw.yml"],
-    Labels: { [LABEL.managed]: "1" },
+    Labels: { [LABEL.managed]: "1", [LABEL.publisher]: "1" },
     ExposedPorts: { "5000/tcp": {} },
     HostConfig: {
       AutoRemove: false,
