@@ -5,6 +5,9 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // One test file at a time across all projects: integration and e2e files each start real
+    // environments, and two of them at once would overload 2 cores.
+    maxWorkers: 1,
     projects: [
       {
         test: {

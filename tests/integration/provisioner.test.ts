@@ -163,6 +163,10 @@ describe("exec and shells", () => {
     const ok = await sh(env.id, "box", "echo from-stdin; exit 0");
     expect(ok).toMatchObject({ exitCode: 0, timedOut: false });
     expect(ok.stdout.trim()).toBe("from-stdin");
+    // A command that reads stdin must not swallow the rest of the script.
+    const greedy = await sh(env.id, "box", "cat\necho still-running\nexit 4");
+    expect(greedy).toMatchObject({ exitCode: 4 });
+    expect(greedy.stdout.trim()).toBe("still-running");
 
     const slow = await provisioner.exec(
       env.id,

@@ -145,16 +145,20 @@ export class ImageBuilder {
     const instructions = dockerfileInstructions(recipe.dockerfile);
     const tail: string[] = [];
     let step = 0;
+    let failure: string | undefined;
     return new Promise((resolve, reject) => {
       this.docker.modem.followProgress(
         stream,
         (err) => {
-          if (err) {
+          // A failed RUN arrives as an `error` event in the stream, not as `err`.
+          const reason = err?.message ?? failure;
+          if (reason) {
             const line = step > 0 ? instructions[step - 1]?.line : undefined;
-            reject(new ImageBuildError(recipe.name, err.message.trim(), line, tail.slice(-12)));
+            reject(new ImageBuildError(recipe.name, reason.trim(), line, tail.slice(-12)));
           } else resolve();
         },
         (event: { stream?: string; error?: string }) => {
+          if (event.error) failure = event.error;
           for (const text of (event.stream ?? "").split("\n").filter((l) => l.trim())) {
             const m = /^Step (\d+)\/\d+ :/.exec(text);
             if (m) step = Number(m[1]);

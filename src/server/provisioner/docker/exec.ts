@@ -4,6 +4,13 @@ import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
 import type { Command, ExecOptions, ExecResult, Shell, ShellSize } from "../types.ts";
 
+/**
+ * Runs a script that arrives on stdin: bash reads it whole first, then runs it with stdin from
+ * /dev/null, so a command inside that reads stdin (ssh, mysql, docker run -i) cannot swallow the
+ * rest of the script. Nothing a learner can edit inside the host is executed as the script.
+ */
+export const SCRIPT_RUNNER = ["bash", "-c", 'script="$(cat)"; exec </dev/null; eval "$script"'];
+
 /** Exit status of coreutils `timeout` when the limit was hit. */
 const TIMEOUT_EXIT = 124;
 
@@ -40,7 +47,7 @@ export async function execInContainer(
   const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
   // `timeout` inside the container ends the whole command at the limit, so a hung check leaves
   // nothing running behind it.
-  const argv = "script" in command ? ["bash", "-s"] : command.argv;
+  const argv = "script" in command ? SCRIPT_RUNNER : command.argv;
   const exec = await container.exec({
     Cmd: ["timeout", "--kill-after=2", String(seconds), ...argv],
     AttachStdin: "script" in command,
