@@ -69,7 +69,10 @@ export async function publishImages(
     if (!(await imageExists(docker, ref))) throw new ImageMissingError(ref);
   }
   // A publish that died half-way left its registry running; remove it first.
-  const leftovers = await docker.listContainers({ all: true, filters: { label: [LABEL.publisher] } });
+  const leftovers = await docker.listContainers({
+    all: true,
+    filters: { label: [LABEL.publisher] },
+  });
   await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
   await docker.createVolume({ Name: REGISTRY_VOLUME, Labels: { [LABEL.managed]: "1" } });
   const container = await docker.createContainer({
