@@ -186,8 +186,8 @@ class LabPanel {
       this.say(this.ui.startFirst as string, "error");
       return;
     }
-    for (const line of command.split("\n").filter((l) => l.trim() && !l.trim().startsWith("#")))
-      view.run(line);
+    // Every line as written: blank lines and comments may belong to a heredoc (a Dockerfile).
+    for (const line of command.replace(/\s+$/, "").split("\n")) view.run(line);
   }
 
   /** Run and Copy buttons on every shell code block of the lesson. */
