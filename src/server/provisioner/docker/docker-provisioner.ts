@@ -187,11 +187,35 @@ export class DockerProvisioner implements Provisioner {
       ),
     );
     const networks = await this.docker.listNetworks({ filters });
-    await Promise.all(networks.map((n) => this.docker.getNetwork(n.Id).remove().catch(ignoreGone)));
+    await Promise.all(networks.map((n) => this.removeNetwork(n.Id)));
     const { Volumes } = await this.docker.listVolumes({ filters });
     await Promise.all(
       (Volumes ?? []).map((v) => this.docker.getVolume(v.Name).remove().catch(ignoreGone)),
     );
+  }
+
+  /**
+   * Removes a network. Right after its containers were force-removed the engine may still count
+   * their endpoints ("has active endpoints", 403): disconnect what is left and try again.
+   */
+  private async removeNetwork(id: string): Promise<void> {
+    const network = this.docker.getNetwork(id);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await network.remove();
+        return;
+      } catch (err) {
+        const status = (err as { statusCode?: number }).statusCode;
+        if (status === 404) return;
+        if (status !== 403 || attempt >= 10) throw err;
+        const info = (await network.inspect().catch(() => undefined)) as
+          { Containers?: Record<string, unknown> } | undefined;
+        for (const container of Object.keys(info?.Containers ?? {})) {
+          await network.disconnect({ Container: container, Force: true }).catch(() => undefined);
+        }
+        await new Promise((r) => setTimeout(r, 300 * attempt));
+      }
+    }
   }
 
   private async container(envId: string, host: string): Promise<Docker.Container> {

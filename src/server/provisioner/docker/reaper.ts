@@ -51,9 +51,21 @@ export async function findStrays(docker: Docker, now = Date.now()): Promise<Stra
   return out;
 }
 
-/** Removes every stray environment; returns what was removed and why. */
+/**
+ * Removes every stray environment; returns what was removed and why. Best effort: one stray
+ * that cannot be removed now is left for the next run, and never stops the caller's own work.
+ */
 export async function reap(docker: Docker, provisioner: DockerProvisioner): Promise<StrayEnv[]> {
-  const strays = await findStrays(docker);
-  for (const stray of strays) await provisioner.destroy(stray.envId);
-  return strays;
+  const removed: StrayEnv[] = [];
+  for (const stray of await findStrays(docker)) {
+    try {
+      await provisioner.destroy(stray.envId);
+      removed.push(stray);
+    } catch (err) {
+      console.error(
+        `archlab: could not remove stray environment ${stray.envId} yet: ${(err as Error).message}`,
+      );
+    }
+  }
+  return removed;
 }
