@@ -44,10 +44,4 @@ export async function envStep(
   return { lab, step };
 }
 
-/** "90s", "30m", "4h", "2d" -> milliseconds. */
-export function parseDuration(text: string): number {
-  const m = /^(\d+)(s|m|h|d)$/.exec(text.trim());
-  if (!m) throw new Error(`"${text}" is not a duration: write e.g. 30m, 4h or 2d`);
-  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "s" | "m" | "h" | "d"];
-  return Number(m[1]) * unit;
-}
+export { parseDuration } from "../lab/units.ts";

@@ -9,6 +9,7 @@ import { registerServe } from "./commands/serve.ts";
 import { registerSite } from "./commands/site.ts";
 import { registerStart } from "./commands/start.ts";
 import { registerVerify } from "./commands/verify.ts";
+import { registerWorkshop } from "./commands/workshop.ts";
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command("archlab")
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<void> {
   registerVerify(program);
   registerSite(program);
   registerServe(program);
+  registerWorkshop(program);
   registerDoctor(program);
   try {
     await program.parseAsync(argv);

@@ -10,12 +10,26 @@ export class ApiError extends Error {
   }
 }
 
-async function ensureSession(): Promise<void> {
-  const res = await fetch("/api/session", { method: "POST", credentials: "same-origin" });
-  if (!res.ok) throw new ApiError(res.status, "session", "could not create a learner session");
+async function errorOf(res: Response): Promise<ApiError> {
+  const body = (await res.json().catch(() => ({}))) as {
+    error?: { code: string; message: string };
+  };
+  return new ApiError(
+    res.status,
+    body.error?.code ?? "error",
+    body.error?.message ?? res.statusText,
+  );
 }
 
-/** Calls the API; on 401/403 (no or stale session) creates a session once and retries. */
+async function ensureSession(): Promise<void> {
+  const res = await fetch("/api/session", { method: "POST", credentials: "same-origin" });
+  // In a workshop this says where to join instead.
+  if (!res.ok) throw await errorOf(res);
+}
+
+const SESSION_PROBLEMS = new Set(["no-session", "bad-session"]);
+
+/** Calls the API; without a (valid) learner session, creates one once and retries. */
 export async function api<T>(method: string, path: string, retried = false): Promise<T> {
   let res: Response;
   try {
@@ -27,20 +41,15 @@ export async function api<T>(method: string, path: string, retried = false): Pro
   } catch {
     throw new ApiError(0, "offline", "the lab server does not answer");
   }
-  if ((res.status === 401 || res.status === 403) && !retried) {
-    await ensureSession();
-    return api<T>(method, path, true);
+  if (!res.ok) {
+    const err = await errorOf(res);
+    if (SESSION_PROBLEMS.has(err.code) && !retried) {
+      await ensureSession();
+      return api<T>(method, path, true);
+    }
+    throw err;
   }
-  const body = (await res.json().catch(() => ({}))) as {
-    error?: { code: string; message: string };
-  };
-  if (!res.ok)
-    throw new ApiError(
-      res.status,
-      body.error?.code ?? "error",
-      body.error?.message ?? res.statusText,
-    );
-  return body as T;
+  return (await res.json()) as T;
 }
 
 /** Whether a lab server is behind this page (a static build opened without one has none). */

@@ -62,10 +62,45 @@ class LabPanel {
       this.panel.classList.add("no-server");
       return;
     }
-    await this.loadProgress();
-    const env = await api<EnvStatus>("GET", `/api/labs/${this.labId}/env`);
-    this.render(env);
-    if (env.state === "starting") void this.poll();
+    // A workshop's instructor reset this learner's environment, or it went idle.
+    window.addEventListener("archlab:env-changed", (e) => {
+      const detail = (e as CustomEvent<{ labId: string; reason: string }>).detail;
+      if (detail.labId === this.labId) void this.refresh(detail.reason);
+    });
+    try {
+      await this.loadProgress();
+      const env = await api<EnvStatus>("GET", `/api/labs/${this.labId}/env`);
+      this.render(env);
+      if (env.state === "starting") void this.poll();
+    } catch (err) {
+      this.say((err as Error).message, "error");
+    }
+  }
+
+  private async refresh(reason: string): Promise<void> {
+    this.closeTerminals();
+    if (reason === "reset")
+      document.querySelectorAll(".step").forEach((s) => this.markStep(s as HTMLElement, false));
+    await this.poll();
+    const note = reason === "reset" ? this.ui.workshopEnvReset : this.ui.workshopEnvIdle;
+    if (this.panel.dataset.state !== "failed") this.say(note as string, "info");
+  }
+
+  /** Tells the learner when an instructor has their keyboard. */
+  private showControl(controller: string): void {
+    const box = this.panel.querySelector<HTMLElement>(".lab-control");
+    if (!box) return;
+    const was = box.dataset.controller;
+    box.dataset.controller = controller;
+    if (controller === "instructor") {
+      box.textContent = this.ui.instructorTyping as string;
+      box.hidden = false;
+    } else if (was === "instructor") {
+      box.textContent = this.ui.controlBack as string;
+      setTimeout(() => {
+        if (box.dataset.controller === "learner") box.hidden = true;
+      }, 4000);
+    }
   }
 
   private say(text: string, kind: "info" | "error" | "ok" = "info"): void {
@@ -162,6 +197,7 @@ class LabPanel {
           reconnecting: this.ui.reconnecting as string,
           shellExited: this.ui.shellExited as string,
         },
+        onControl: (c) => this.showControl(c.controller),
       });
       this.views.set(host, view);
       if (this.active === undefined || !tabs.includes(this.active)) this.active = host;

@@ -12,6 +12,7 @@ import {
   encodeResize,
   Op,
   type ClientHello,
+  type ControlBody,
   type ServerHello,
 } from "../protocol/terminal.ts";
 
@@ -22,6 +23,8 @@ export interface TerminalViewOptions {
   envId: string;
   host: string;
   messages: { reconnecting: string; shellExited: string };
+  /** Told who has the keyboard (on connect and whenever an instructor takes or gives it back). */
+  onControl?: (control: ControlBody) => void;
 }
 
 export class TerminalView {
@@ -159,6 +162,13 @@ export class TerminalView {
         this.exited = true;
         this.term.write(`\r\n\x1b[2m${this.options.messages.shellExited}\x1b[0m\r\n`);
         break;
+      case Op.CONTROL: {
+        const control = frame.json as ControlBody;
+        // Keys typed while someone else has control would be dropped by the server anyway.
+        this.term.options.disableStdin = control.readOnly;
+        this.options.onControl?.(control);
+        break;
+      }
       case Op.ERROR: {
         const err = frame.json as { message?: string };
         this.term.write(`\r\n\x1b[31m${err.message ?? "error"}\x1b[0m\r\n`);

@@ -47,6 +47,15 @@ export const ui = {
     hostReady: "就绪",
     hostFailed: "失败",
     confirmReset: "重置会删除当前环境并清空本实验的进度，确定吗？",
+    instructorTyping: "讲师正在操作你的终端，你的键盘暂停输入。",
+    controlBack: "讲师已把终端交还给你。",
+    workshopLeft: "剩余",
+    workshopEnded: "你的工作坊时间已结束，进度已保存。需要更多时间请联系讲师。",
+    workshopEnvReset: "讲师为你重置了实验环境。",
+    workshopEnvIdle: "长时间没有操作，实验环境已回收，进度已保存。点击“启动实验环境”继续。",
+    workshopJoin: "这台服务器正在进行工作坊：请先加入",
+    fromInstructor: "讲师通知",
+    dismiss: "关闭",
   },
   en: {
     siteTitle: "archlab · E-commerce architecture, hands-on",
@@ -93,6 +102,17 @@ export const ui = {
     hostFailed: "failed",
     confirmReset:
       "Resetting deletes this environment and clears your progress in this lab. Continue?",
+    instructorTyping: "The instructor is typing in your terminal; your keyboard is paused.",
+    controlBack: "The instructor gave the terminal back to you.",
+    workshopLeft: "left",
+    workshopEnded:
+      "Your workshop time is over; your progress is saved. Ask the instructor for more time.",
+    workshopEnvReset: "The instructor reset your lab environment.",
+    workshopEnvIdle:
+      "Your environment was removed after a long idle time; your progress is saved. Press “Start the lab” to continue.",
+    workshopJoin: "This server runs a workshop: join it first",
+    fromInstructor: "From the instructor",
+    dismiss: "Dismiss",
   },
 } as const;
 

@@ -13,6 +13,9 @@ export interface CatalogPaths {
   imagesDir: string;
 }
 
+/** Where the lessons (lessons/<lang>/*.mdx) live. */
+export const LESSONS_DIR = path.join(PROJECT_ROOT, "lessons");
+
 export const DEFAULT_PATHS: CatalogPaths = {
   labsDir: path.join(PROJECT_ROOT, "labs"),
   imagesDir: path.join(PROJECT_ROOT, "infra/images"),

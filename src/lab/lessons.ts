@@ -145,3 +145,19 @@ export function lintLessons(
   }
   return problems;
 }
+
+/** The page of the lesson that embeds each lab, per language: "docker-basics" -> {zh: "/zh/03-docker-basics/"}. */
+export function lessonPagesByLab(
+  lessonsDir: string,
+  labIds: string[],
+): Map<string, Record<string, string>> {
+  const pages = new Map<string, Record<string, string>>();
+  for (const file of lessonFiles(lessonsDir)) {
+    const { ref } = readLesson(file, file, labIds);
+    if (!ref.lab) continue;
+    const byLang = pages.get(ref.lab) ?? {};
+    byLang[ref.lang] = `/${ref.lang}/${path.basename(file, ".mdx")}/`;
+    pages.set(ref.lab, byLang);
+  }
+  return pages;
+}

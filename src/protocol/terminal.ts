@@ -5,7 +5,8 @@
 //   client -> server: HELLO {envId, host, cols, rows, resumeFrom?} | INPUT bytes | RESIZE u16 cols,
 //                     u16 rows | ACK f64 offset (bytes of output the terminal has written)
 //   server -> client: HELLO {host, offset, readOnly} | OUTPUT f64 offset + bytes | EXIT i32 code |
-//                     ERROR {code, message}
+//                     ERROR {code, message} | CONTROL {controller, readOnly} (who types now: the
+//                     learner, or an instructor who took over; sent on attach and on change)
 // Offsets count every byte the shell has produced since it started, so a reconnecting client
 // asks for exactly what it missed.
 
@@ -17,6 +18,7 @@ export const Op = {
   ACK: 5,
   EXIT: 6,
   ERROR: 7,
+  CONTROL: 8,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];
 
@@ -33,6 +35,15 @@ export interface ServerHello {
   host: string;
   /** Offset of the first byte that will follow (the start of the replay). */
   offset: number;
+  readOnly: boolean;
+}
+
+/** Who may type into a shell: its learner, or an instructor who has taken control. */
+export type Controller = "learner" | "instructor";
+
+export interface ControlBody {
+  controller: Controller;
+  /** Whether this viewer's keys are ignored now. */
   readOnly: boolean;
 }
 
@@ -97,6 +108,7 @@ export function encodeExit(code: number): Uint8Array {
 export type Frame =
   | { op: typeof Op.HELLO; json: unknown }
   | { op: typeof Op.ERROR; json: unknown }
+  | { op: typeof Op.CONTROL; json: unknown }
   | { op: typeof Op.INPUT; data: Uint8Array }
   | { op: typeof Op.OUTPUT; offset: number; data: Uint8Array }
   | { op: typeof Op.RESIZE; cols: number; rows: number }
@@ -117,7 +129,8 @@ export function decodeFrame(bytes: Uint8Array): Frame {
   };
   switch (op) {
     case Op.HELLO:
-    case Op.ERROR: {
+    case Op.ERROR:
+    case Op.CONTROL: {
       try {
         return { op, json: JSON.parse(decoder.decode(bytes.subarray(1))) };
       } catch {

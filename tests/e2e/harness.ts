@@ -5,10 +5,14 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { SITE_DIR } from "../../src/cli/commands/site.ts";
 import { loadAllLabs } from "../../src/lab/catalog.ts";
-import { startServer, type RunningServer } from "../../src/server/http/server.ts";
+import {
+  startServer,
+  type RunningServer,
+  type ServerOptions,
+} from "../../src/server/http/server.ts";
 import { engine } from "../integration/helpers.ts";
 
-export async function startTestServer(): Promise<RunningServer> {
+export async function startTestServer(extra: Partial<ServerOptions> = {}): Promise<RunningServer> {
   const { docker, provisioner } = engine();
   return startServer({
     host: "127.0.0.1",
@@ -18,6 +22,7 @@ export async function startTestServer(): Promise<RunningServer> {
     labs: loadAllLabs().labs,
     docker,
     provisioner,
+    ...extra,
   });
 }
 

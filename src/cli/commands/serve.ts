@@ -8,7 +8,8 @@ import { formatProblem } from "../../lab/loader.ts";
 import { dockerClient } from "../../server/docker/client.ts";
 import { ImageBuilder } from "../../server/docker/images/builder.ts";
 import { DEFAULT_PATHS } from "../../lab/catalog.ts";
-import { startServer } from "../../server/http/server.ts";
+import { startServer, type RunningServer } from "../../server/http/server.ts";
+import type { WorkshopConfig } from "../../server/workshop/config.ts";
 import { DockerProvisioner } from "../../server/provisioner/docker/docker-provisioner.ts";
 import { buildSite, siteIsStale, SITE_DIR } from "./site.ts";
 
@@ -26,7 +27,10 @@ function parsePort(text: string): number {
   return port;
 }
 
-export async function serve(opts: ServeOptions): Promise<void> {
+export async function serve(
+  opts: ServeOptions,
+  extra: { workshop?: WorkshopConfig; quiet?: boolean } = {},
+): Promise<RunningServer> {
   const port = parsePort(opts.port);
   if (siteIsStale()) {
     console.log(pc.cyan("» building the course site"));
@@ -47,14 +51,17 @@ export async function serve(opts: ServeOptions): Promise<void> {
     labs,
     docker,
     provisioner,
+    ...(extra.workshop ? { workshop: extra.workshop } : {}),
   });
-  console.log(`\n  archlab is serving the course at ${pc.bold(pc.green(`${running.url}/`))}\n`);
+  if (!extra.quiet)
+    console.log(`\n  archlab is serving the course at ${pc.bold(pc.green(`${running.url}/`))}\n`);
   const stop = () => {
     console.log("stopping: removing the environments this server started…");
     void running.close().then(() => process.exit(0));
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  return running;
 }
 
 export function registerServe(program: Command): void {
@@ -74,5 +81,5 @@ export function registerServe(program: Command): void {
       "SQLite file for progress",
       path.join(homedir(), ".archlab", "archlab.db"),
     )
-    .action(serve);
+    .action(async (opts: ServeOptions) => void (await serve(opts)));
 }

@@ -10,6 +10,14 @@ import { ensureEngine } from "../../server/docker/engine-setup.ts";
 import { buildImages } from "./images.ts";
 import { serve, type ServeOptions } from "./serve.ts";
 
+/** A running engine (installed and started when root on Debian) and every image published. */
+export async function prepareEngine(): Promise<void> {
+  const say = (line: string) => console.log(pc.cyan(`» ${line}`));
+  const engine = await ensureEngine(dockerClient(), say);
+  say(engine === "started" ? "Docker engine started" : "Docker engine is running");
+  await buildImages([], { publish: true });
+}
+
 export function registerStart(program: Command): void {
   program
     .command("start")
@@ -24,11 +32,8 @@ export function registerStart(program: Command): void {
       path.join(homedir(), ".archlab", "archlab.db"),
     )
     .action(async (opts: ServeOptions) => {
-      const say = (line: string) => console.log(pc.cyan(`» ${line}`));
       try {
-        const engine = await ensureEngine(dockerClient(), say);
-        say(engine === "started" ? "Docker engine started" : "Docker engine is running");
-        await buildImages([], { publish: true });
+        await prepareEngine();
       } catch (err) {
         console.error(
           pc.yellow(

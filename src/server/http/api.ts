@@ -6,43 +6,20 @@ import { closest } from "../../lab/suggest.ts";
 import type { Grader } from "../grader/grader.ts";
 import type { LabSessions } from "../sessions/lab-sessions.ts";
 import type { Store } from "../storage/store.ts";
+import type { Workshop } from "../workshop/workshop.ts";
 import { learnerCookie, readCookie, TOKEN_COOKIE } from "./cookies.ts";
+import { HttpError, json } from "./respond.ts";
+import { httpErrorOf, type WorkshopApi } from "./workshop-api.ts";
+
+export { HttpError, sendError } from "./respond.ts";
 
 export interface ApiDeps {
   labs: Map<string, LoadedLab>;
   sessions: LabSessions;
   grader: Grader;
   store: Store;
-}
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function json(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "cache-control": "no-store",
-    ...headers,
-  });
-  res.end(JSON.stringify(body));
-}
-
-export function sendError(res: ServerResponse, err: unknown): void {
-  if (err instanceof HttpError)
-    json(res, err.status, { error: { code: err.code, message: err.message } });
-  else json(res, 500, { error: { code: "internal", message: (err as Error).message } });
+  /** Set when this server runs a workshop: learners need a seat, and /api/workshop/ exists. */
+  workshop?: { workshop: Workshop; api: WorkshopApi };
 }
 
 const ID_RE = /^[a-z][a-z0-9-]{0,31}$/;
@@ -108,7 +85,20 @@ export async function handleApi(
   if (parts[0] === "health" && parts.length === 1)
     return json(res, 200, { ok: true, labs: [...deps.labs.keys()] });
 
+  if (parts[0] === "workshop") {
+    if (!deps.workshop)
+      throw new HttpError(404, "not-a-workshop", "this server is not running a workshop");
+    if (await deps.workshop.api.handle(req, res, parts)) return;
+    throw new HttpError(404, "not-found", `no API route ${method} ${url.pathname}`);
+  }
+
   if (parts[0] === "session" && parts.length === 1 && method === "POST") {
+    if (deps.workshop)
+      throw new HttpError(
+        403,
+        "workshop-join",
+        "this server runs a workshop: join it at /join/ with the code your instructor gives you",
+      );
     const existing = readCookie(req.headers.cookie, TOKEN_COOKIE);
     if (existing && deps.store.learnerByToken(existing))
       return json(res, 200, { ok: true, created: false });
@@ -119,6 +109,11 @@ export async function handleApi(
   if (parts[0] === "labs" && parts[1] !== undefined) {
     const lab = labOf(deps, parts[1]);
     const learnerId = learnerOf(req, deps.store);
+    try {
+      deps.workshop?.workshop.assertMayUse(learnerId, lab.lab.id);
+    } catch (err) {
+      throw httpErrorOf(err);
+    }
     const rest = parts.slice(2).join("/");
     if (rest === "env" && method === "GET")
       return json(res, 200, deps.sessions.status(learnerId, lab));

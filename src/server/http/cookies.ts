@@ -14,3 +14,13 @@ export function readCookie(header: string | undefined, name: string): string | u
   }
   return undefined;
 }
+
+/**
+ * The workshop instructor's cookie: the instructor key itself, HttpOnly. SameSite=Lax so the
+ * instructor URL works when opened from a chat or mail link (it redirects to the dashboard).
+ */
+export const INSTRUCTOR_COOKIE = "archlab_instructor";
+
+export function instructorCookie(key: string): string {
+  return `${INSTRUCTOR_COOKIE}=${key}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${2 * 24 * 3600}`;
+}

@@ -4,17 +4,25 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type Docker from "dockerode";
 import { WebSocketServer } from "ws";
+import { LESSONS_DIR } from "../../lab/catalog.ts";
 import type { LoadedLab } from "../../lab/loader.ts";
+import { lessonPagesByLab } from "../../lab/lessons.ts";
+import { closest } from "../../lab/suggest.ts";
 import { MAX_FRAME_BYTES } from "../../protocol/terminal.ts";
 import { Grader } from "../grader/grader.ts";
 import { reap } from "../provisioner/docker/reaper.ts";
 import type { DockerProvisioner } from "../provisioner/docker/docker-provisioner.ts";
 import { processOwner } from "../provisioner/owner.ts";
 import { LabSessions } from "../sessions/lab-sessions.ts";
+import { WarmPool } from "../sessions/warm-pool.ts";
 import { Store } from "../storage/store.ts";
-import { Close, handleTerminalSocket, ShellRegistry } from "../terminal/gateway.ts";
-import { handleApi, HttpError, learnerOf, sendError } from "./api.ts";
+import { Close, handleTerminalSocket, ShellRegistry, type Principal } from "../terminal/gateway.ts";
+import type { WorkshopConfig } from "../workshop/config.ts";
+import { Workshop } from "../workshop/workshop.ts";
+import { handleApi, HttpError, sendError, type ApiDeps } from "./api.ts";
+import { readCookie, TOKEN_COOKIE } from "./cookies.ts";
 import { serveStatic } from "./static.ts";
+import { forbiddenPage, instructorEntry, isInstructor, WorkshopApi } from "./workshop-api.ts";
 
 export interface ServerOptions {
   host: string;
@@ -26,13 +34,32 @@ export interface ServerOptions {
   provisioner: DockerProvisioner;
   envTtlMs?: number;
   maxEnvironments?: number;
+  /** Run a workshop: seats, join code, instructor dashboard, warm pool. */
+  workshop?: WorkshopConfig;
+  /** How often a workshop checks seats for expiry and idleness (tests shorten it). */
+  workshopSweepMs?: number;
 }
 
 export interface RunningServer {
   url: string;
   server: Server;
   sessions: LabSessions;
+  workshop?: Workshop;
   close(): Promise<void>;
+}
+
+/** The workshop's labs, in its order; an unknown id is an error that names the known ones. */
+function workshopLabs(config: WorkshopConfig, labs: Map<string, LoadedLab>): LoadedLab[] {
+  return config.labs.map((id) => {
+    const lab = labs.get(id);
+    if (!lab) {
+      const guess = closest(id, [...labs.keys()]);
+      throw new Error(
+        `the workshop names an unknown lab "${id}"${guess ? ` (did you mean "${guess}"?)` : ""}; known labs: ${[...labs.keys()].join(", ")}`,
+      );
+    }
+    return lab;
+  });
 }
 
 const REAP_EVERY_MS = 60_000;
@@ -49,19 +76,59 @@ export function sameOrigin(req: IncomingMessage): boolean {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const labs = new Map(options.labs.map((l) => [l.lab.id, l]));
+  const config = options.workshop;
+  const roomLabs = config ? workshopLabs(config, labs) : [];
   const store = new Store(options.dbFile);
   const shells = new ShellRegistry(options.provisioner);
+  const owner = processOwner();
+  // A workshop's environments live as long as a seat may (with extensions); the reaper still
+  // removes them at once if this server dies.
+  const ttlMs = options.envTtlMs ?? (config ? config.sessionMs + 12 * 3600_000 : 2 * 3600_000);
+  const pool = config
+    ? new WarmPool(options.provisioner, roomLabs, {
+        size: config.pool.size,
+        memoryBudgetBytes: config.pool.memoryBytes,
+        owner,
+        ttlMs,
+        log: (line) => console.error(line),
+      })
+    : undefined;
+  let workshop: Workshop | undefined;
   const sessions = new LabSessions(
     options.provisioner,
     {
-      owner: processOwner(),
-      ttlMs: options.envTtlMs ?? 2 * 3600_000,
-      maxEnvironments: options.maxEnvironments ?? 20,
+      owner,
+      ttlMs,
+      maxEnvironments:
+        options.maxEnvironments ?? Math.max(20, config ? config.seats * roomLabs.length : 0),
+      ...(pool ? { pool } : {}),
+      onChange: (learnerId, labId, state) => {
+        if (state === "ready") store.recordReady(learnerId, labId);
+        workshop?.changed();
+      },
     },
     (envId) => shells.closeEnv(envId),
   );
-  const labs = new Map(options.labs.map((l) => [l.lab.id, l]));
+  if (config && pool) {
+    workshop = new Workshop({
+      config,
+      store,
+      sessions,
+      shells,
+      labs: roomLabs,
+      pool,
+      lessonPages: lessonPagesByLab(LESSONS_DIR, [...labs.keys()]),
+    });
+  }
   const grader = new Grader(options.provisioner);
+  const apiDeps: ApiDeps = {
+    labs,
+    sessions,
+    grader,
+    store,
+    ...(workshop ? { workshop: { workshop, api: new WorkshopApi(workshop, store) } } : {}),
+  };
   await reap(options.docker, options.provisioner);
   const reaper = setInterval(
     () => void reap(options.docker, options.provisioner).catch(() => undefined),
@@ -71,8 +138,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const server = createServer((req, res) => {
     res.setHeader("x-frame-options", "SAMEORIGIN");
-    if ((req.url ?? "").startsWith("/api/")) {
-      handleApi(req, res, { labs, sessions, grader, store }).catch((err) => sendError(res, err));
+    const pathname = (req.url ?? "/").split("?")[0] ?? "/";
+    if (pathname.startsWith("/api/")) {
+      handleApi(req, res, apiDeps).catch((err) => sendError(res, err));
+    } else if (pathname === "/workshop/instructor" && req.method === "GET") {
+      if (workshop) instructorEntry(req, res, workshop);
+      else serveStatic(options.siteDir, req, res);
+    } else if (pathname.startsWith("/workshop") && !isInstructor(req, workshop)) {
+      // The dashboard page is for the instructor only (its API is guarded as well).
+      res.writeHead(workshop ? 403 : 404, { "content-type": "text/html; charset=utf-8" });
+      res.end(
+        forbiddenPage(
+          workshop
+            ? "The workshop dashboard opens from the instructor link that <code>archlab workshop</code> printed."
+            : "This server is not running a workshop: start one with <code>npx archlab workshop</code>.",
+        ),
+      );
     } else if (req.method === "GET" || req.method === "HEAD") {
       serveStatic(options.siteDir, req, res);
     } else {
@@ -87,24 +168,30 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
     if (!(req.url ?? "").startsWith("/ws/terminal")) return refuse(404, "Not Found");
     if (!sameOrigin(req)) return refuse(403, "Forbidden");
-    let learnerId: string;
-    try {
-      learnerId = learnerOf(req, store);
-    } catch (err) {
-      return refuse(err instanceof HttpError ? err.status : 401, "Unauthorized");
-    }
+    const token = readCookie(req.headers.cookie, TOKEN_COOKIE);
+    const learnerId = token ? store.learnerByToken(token) : undefined;
+    const who: Principal = {
+      ...(learnerId ? { learnerId } : {}),
+      instructor: isInstructor(req, workshop),
+    };
+    if (!who.learnerId && !who.instructor) return refuse(token ? 403 : 401, "Unauthorized");
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on("error", () => ws.close(Close.badFrame, "frame too large"));
       handleTerminalSocket(
         ws,
-        learnerId,
+        who,
         {
           provisioner: options.provisioner,
-          mayOpen: async (learner, envId, host) => {
-            const owner = sessions.owner(envId);
-            if (!owner || owner.learnerId !== learner) return false;
-            const lab = labs.get(owner.labId);
-            return lab?.lab.hosts[host]?.terminal === true;
+          roleFor: async (principal, envId, host) => {
+            const envOwner = sessions.owner(envId);
+            const lab = envOwner ? labs.get(envOwner.labId) : undefined;
+            if (!envOwner || lab?.lab.hosts[host]?.terminal !== true) return undefined;
+            if (principal.learnerId === envOwner.learnerId) return "learner";
+            if (principal.instructor) return "instructor";
+            return undefined;
+          },
+          onInput: (principal) => {
+            if (principal.learnerId) workshop?.touch(principal.learnerId);
           },
         },
         shells,
@@ -118,16 +205,27 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const { port } = server.address() as AddressInfo;
   const shownHost = options.host === "0.0.0.0" ? "localhost" : options.host;
+  const url = `http://${shownHost}:${port}`;
+  if (workshop) {
+    workshop.publicUrl = url;
+    workshop.start(options.workshopSweepMs);
+  }
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    clearInterval(reaper);
+    for (const ws of wss.clients) ws.terminate();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await workshop?.close();
+    await sessions.destroyAll();
+    store.close();
+  };
   return {
-    url: `http://${shownHost}:${port}`,
+    url,
     server,
     sessions,
-    close: async () => {
-      clearInterval(reaper);
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await sessions.destroyAll();
-      store.close();
-    },
+    ...(workshop ? { workshop } : {}),
+    // Once, however often it is called (a signal handler and a test may both call it).
+    close: () => (closing ??= close()),
   };
 }

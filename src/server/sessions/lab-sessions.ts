@@ -3,6 +3,7 @@
 import type { LoadedLab } from "../../lab/loader.ts";
 import { envSpecFromLab } from "../provisioner/spec.ts";
 import type { ProgressPhase, Provisioner } from "../provisioner/types.ts";
+import type { EnvSource } from "./warm-pool.ts";
 
 export type EnvState = "none" | "starting" | "ready" | "failed";
 
@@ -34,6 +35,10 @@ export interface LabSessionsOptions {
   ttlMs: number;
   /** Most environments running at once on this server (a "room full" answer beyond it). */
   maxEnvironments: number;
+  /** Ready environments to hand out before starting new ones (a workshop's warm pool). */
+  pool?: EnvSource;
+  /** Told when an environment becomes ready, fails, or is removed. */
+  onChange?: (learnerId: string, labId: string, state: EnvState) => void;
 }
 
 /** What to tell a learner when starting failed: the cause in one line and what to do. */
@@ -111,6 +116,12 @@ export class LabSessions {
       status.error = { message, hint: hintFor(message) };
       return status;
     }
+    const pooled = this.options.pool?.take(lab.lab.id);
+    if (pooled) {
+      for (const host of status.hosts) host.phase = "ready";
+      this.ready(entry, learnerId, lab.lab.id, pooled.id);
+      return status;
+    }
     const spec = envSpecFromLab(lab.lab, {
       learner: learnerId,
       owner: this.options.owner,
@@ -130,16 +141,39 @@ export class LabSessions {
           void this.provisioner.destroy(env.id).catch(() => undefined);
           return;
         }
-        this.owners.set(env.id, { learnerId, labId: lab.lab.id });
-        status.envId = env.id;
-        status.state = "ready";
-        status.readyAt = Date.now();
+        this.ready(entry, learnerId, lab.lab.id, env.id);
       })
       .catch((err: Error) => {
         status.state = "failed";
         status.error = { message: err.message, hint: hintFor(err.message) };
+        this.options.onChange?.(learnerId, lab.lab.id, "failed");
       });
     return status;
+  }
+
+  private ready(entry: Entry, learnerId: string, labId: string, envId: string): void {
+    this.owners.set(envId, { learnerId, labId });
+    entry.status.envId = envId;
+    entry.status.state = "ready";
+    entry.status.readyAt = Date.now();
+    this.options.onChange?.(learnerId, labId, "ready");
+  }
+
+  /** Each lab's environment state of one learner. */
+  statesOf(learnerId: string): Map<string, EnvStatus> {
+    const out = new Map<string, EnvStatus>();
+    for (const [key, entry] of this.entries) {
+      const [who, labId] = key.split("\u0000") as [string, string];
+      if (who === learnerId) out.set(labId, entry.status);
+    }
+    return out;
+  }
+
+  /** Removes every environment of one learner (their session ended or went idle). */
+  async destroyLearner(learnerId: string): Promise<void> {
+    await Promise.all(
+      [...this.statesOf(learnerId).keys()].map((labId) => this.destroy(learnerId, labId)),
+    );
   }
 
   /** Resolves once a start in progress has finished (for tests and the CLI). */
@@ -155,6 +189,7 @@ export class LabSessions {
     if (envId) {
       this.owners.delete(envId);
       this.onDestroyed(envId);
+      this.options.onChange?.(learnerId, labId, "none");
       await this.provisioner.destroy(envId).catch(() => undefined);
     }
   }

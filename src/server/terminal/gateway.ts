@@ -1,6 +1,8 @@
-// The terminal WebSocket: authenticates the learner (cookie, checked at upgrade), waits for a
-// HELLO naming an environment the learner owns and a size, then attaches to that host's shell
-// session. Malformed or oversized frames close this socket with a reason, never the server.
+// The terminal WebSocket: authenticates who connects (learner or workshop instructor, by cookie,
+// checked at upgrade), waits for a HELLO naming an environment they may see and a size, then
+// attaches to that host's shell session as the learner (who types) or an instructor (who
+// watches, and types only after taking control). Malformed or oversized frames close this
+// socket with a reason, never the server.
 import type { WebSocket } from "ws";
 import {
   decodeFrame,
@@ -11,6 +13,7 @@ import {
   Op,
   parseClientHello,
   type ClientHello,
+  type Controller,
   type ServerHello,
 } from "../../protocol/terminal.ts";
 import type { Provisioner } from "../provisioner/types.ts";
@@ -28,10 +31,21 @@ export const Close = {
 
 const HELLO_TIMEOUT_MS = 10_000;
 
+/** Who opened the socket. */
+export interface Principal {
+  learnerId?: string;
+  instructor: boolean;
+}
+
 export interface GatewayDeps {
   provisioner: Provisioner;
-  /** Whether `learnerId` owns `envId` and may open a shell on `host`. */
-  mayOpen(learnerId: string, envId: string, host: string): Promise<boolean>;
+  /**
+   * The role `who` gets on the shell of `host` in `envId`: "learner" for its owner,
+   * "instructor" for a workshop's instructor, undefined when they may not see it.
+   */
+  roleFor(who: Principal, envId: string, host: string): Promise<Controller | undefined>;
+  /** Told when someone's keys reached a shell (a workshop notes the learner is active). */
+  onInput?(who: Principal): void;
 }
 
 /** Shell sessions by "envId/host"; created on first view, kept across reconnects. */
@@ -59,6 +73,14 @@ export class ShellRegistry {
     return session;
   }
 
+  /** Hands the keyboard of a running shell over; false when nobody has opened that shell. */
+  async setController(envId: string, host: string, controller: Controller): Promise<boolean> {
+    const session = await this.sessions.get(`${envId}/${host}`)?.catch(() => undefined);
+    if (!session?.alive) return false;
+    session.setController(controller);
+    return true;
+  }
+
   /** Closes every shell of an environment (it is being destroyed or reset). */
   closeEnv(envId: string): void {
     for (const [key, session] of this.sessions) {
@@ -75,7 +97,7 @@ function sendError(ws: WebSocket, code: string, message: string): void {
 
 export function handleTerminalSocket(
   ws: WebSocket,
-  learnerId: string,
+  who: Principal,
   deps: GatewayDeps,
   shells: ShellRegistry,
 ): void {
@@ -94,7 +116,8 @@ export function handleTerminalSocket(
   const onHello = async (json: unknown) => {
     const hello = parseClientHello(json);
     if (typeof hello === "string") return fail(Close.badFrame, "bad-hello", hello);
-    if (!(await deps.mayOpen(learnerId, hello.envId, hello.host))) {
+    const role = await deps.roleFor(who, hello.envId, hello.host);
+    if (!role) {
       return fail(
         Close.forbidden,
         "forbidden",
@@ -113,14 +136,18 @@ export function handleTerminalSocket(
     if (ws.readyState !== ws.OPEN) return;
     viewer = {
       acked: 0,
-      readOnly: false,
+      role,
       send: (frame) => {
         if (ws.readyState === ws.OPEN) ws.send(frame);
       },
     };
     // The reply goes first; its offset is where the replay that follows starts.
     const start = Math.max(session.replayStart, Math.min(hello.resumeFrom ?? 0, session.offset));
-    const reply: ServerHello = { host: hello.host, offset: start, readOnly: viewer.readOnly };
+    const reply: ServerHello = {
+      host: hello.host,
+      offset: start,
+      readOnly: session.readOnly(viewer),
+    };
     ws.send(encodeJson(Op.HELLO, reply));
     session.attach(viewer, hello.resumeFrom);
     await session.resize(viewer, { cols: hello.cols, rows: hello.rows });
@@ -149,7 +176,7 @@ export function handleTerminalSocket(
     if (!session || !viewer) return fail(Close.badFrame, "bad-frame", "send HELLO first");
     switch (frame.op) {
       case Op.INPUT:
-        session.input(viewer, frame.data);
+        if (session.input(viewer, frame.data)) deps.onInput?.(who);
         break;
       case Op.RESIZE:
         if (frame.cols < 1 || frame.rows < 1 || frame.cols > MAX_COLS || frame.rows > MAX_ROWS) {

@@ -18,11 +18,13 @@ function fakeShell() {
   return { shell, stream, written, exit: (c: number) => exit(c) };
 }
 
-function viewer(readOnly = false): Viewer & { frames: Uint8Array[]; text(): string } {
+function viewer(
+  role: Viewer["role"] = "learner",
+): Viewer & { frames: Uint8Array[]; text(): string } {
   const frames: Uint8Array[] = [];
   return {
     acked: 0,
-    readOnly,
+    role,
     frames,
     send: (f) => frames.push(f),
     text: () =>
@@ -67,12 +69,44 @@ describe("ShellSession", () => {
     const { shell, written } = fakeShell();
     const session = new ShellSession(shell, { cols: 80, rows: 24 });
     const owner = viewer();
-    const watcher = viewer(true);
+    const watcher = viewer("instructor");
     session.attach(owner);
     session.attach(watcher);
     expect(session.input(owner, new TextEncoder().encode("ls\r"))).toBe(true);
     expect(session.input(watcher, new TextEncoder().encode("rm -rf /\r"))).toBe(false);
     expect(Buffer.concat(written).toString()).toBe("ls\r");
+  });
+
+  it("hands the keyboard to an instructor who takes control, tells every viewer, and back", () => {
+    const { shell, written } = fakeShell();
+    const session = new ShellSession(shell, { cols: 80, rows: 24 });
+    const learner = viewer();
+    const instructor = viewer("instructor");
+    session.attach(learner);
+    session.attach(instructor);
+    const lastControl = (v: typeof learner) =>
+      v.frames
+        .map((f) => decodeFrame(f))
+        .filter((f) => f.op === Op.CONTROL)
+        .at(-1);
+    expect(lastControl(learner)).toEqual({
+      op: Op.CONTROL,
+      json: { controller: "learner", readOnly: false },
+    });
+    session.setController("instructor");
+    expect(lastControl(learner)).toEqual({
+      op: Op.CONTROL,
+      json: { controller: "instructor", readOnly: true },
+    });
+    expect(lastControl(instructor)).toEqual({
+      op: Op.CONTROL,
+      json: { controller: "instructor", readOnly: false },
+    });
+    expect(session.input(learner, new TextEncoder().encode("a"))).toBe(false);
+    expect(session.input(instructor, new TextEncoder().encode("b"))).toBe(true);
+    session.setController("learner");
+    expect(session.input(learner, new TextEncoder().encode("c"))).toBe(true);
+    expect(Buffer.concat(written).toString()).toBe("bc");
   });
 
   it("pauses the shell when a viewer falls behind and resumes once it acknowledges", () => {

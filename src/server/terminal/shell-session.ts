@@ -1,15 +1,24 @@
 // One shell in one host, outliving the WebSockets that view it: keeps a replay buffer with
 // absolute byte offsets (a reload or a network blip resumes exactly where the viewer was),
-// fans output out to every viewer, takes input from the owner only, and pauses the shell when
-// the slowest viewer falls too far behind (acknowledged-bytes flow control).
-import { encodeExit, encodeOutput } from "../../protocol/terminal.ts";
+// fans output out to every viewer (the learner's tabs, an instructor shadowing), takes input
+// only from whoever has control (the learner, unless an instructor took over), and pauses the
+// shell when the slowest viewer falls too far behind (acknowledged-bytes flow control).
+import {
+  encodeExit,
+  encodeJson,
+  encodeOutput,
+  Op,
+  type ControlBody,
+  type Controller,
+} from "../../protocol/terminal.ts";
 import type { Shell, ShellSize } from "../provisioner/types.ts";
 
 export interface Viewer {
   send(frame: Uint8Array): void;
   /** Output offset this viewer's terminal has acknowledged as written. */
   acked: number;
-  readOnly: boolean;
+  /** Who this viewer is: keys count only while this role has control. */
+  role: Controller;
 }
 
 /** Output kept for replay; a fresh page gets up to this much scrollback. */
@@ -30,6 +39,7 @@ export class ShellSession {
   private readonly viewers = new Set<Viewer>();
   private paused = false;
   private lastSize: ShellSize;
+  private controlledBy: Controller = "learner";
 
   constructor(
     private readonly shell: Shell,
@@ -51,6 +61,26 @@ export class ShellSession {
 
   get viewerCount(): number {
     return this.viewers.size;
+  }
+
+  get controller(): Controller {
+    return this.controlledBy;
+  }
+
+  readOnly(viewer: Viewer): boolean {
+    return viewer.role !== this.controlledBy;
+  }
+
+  private sendControl(viewer: Viewer): void {
+    const body: ControlBody = { controller: this.controlledBy, readOnly: this.readOnly(viewer) };
+    viewer.send(encodeJson(Op.CONTROL, body));
+  }
+
+  /** Hands the keyboard to the learner or an instructor; every viewer is told. */
+  setController(controller: Controller): void {
+    if (controller === this.controlledBy) return;
+    this.controlledBy = controller;
+    for (const v of this.viewers) this.sendControl(v);
   }
 
   private output(data: Uint8Array): void {
@@ -87,6 +117,7 @@ export class ShellSession {
       viewer.send(encodeOutput(c.offset + from, c.data.subarray(from)));
     }
     this.viewers.add(viewer);
+    this.sendControl(viewer);
     if (this.exitCode !== undefined) viewer.send(encodeExit(this.exitCode));
     return start;
   }
@@ -97,13 +128,15 @@ export class ShellSession {
   }
 
   input(viewer: Viewer, data: Uint8Array): boolean {
-    if (viewer.readOnly || !this.alive) return false;
+    if (this.readOnly(viewer) || !this.alive) return false;
     this.shell.stream.write(data);
     return true;
   }
 
   async resize(viewer: Viewer, size: ShellSize): Promise<void> {
-    if (viewer.readOnly || !this.alive) return;
+    // The learner's window sets the size, also while an instructor types: what the learner
+    // sees must not wrap differently.
+    if (viewer.role !== "learner" || !this.alive) return;
     if (size.cols === this.lastSize.cols && size.rows === this.lastSize.rows) return;
     this.lastSize = size;
     await this.shell.resize(size).catch(() => undefined);

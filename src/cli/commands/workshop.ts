@@ -1,0 +1,161 @@
+// `archlab workshop`: serves the course for a room — seats behind a join code, an instructor
+// dashboard behind its own secret link, a warm pool — and `archlab workshop report` exports
+// where the room got stuck as CSV, also after the workshop has ended.
+import { writeFileSync } from "node:fs";
+import { homedir, networkInterfaces } from "node:os";
+import path from "node:path";
+import { type Command, Option } from "commander";
+import pc from "picocolors";
+import { labIds, loadAllLabs } from "../../lab/catalog.ts";
+import { closest } from "../../lab/suggest.ts";
+import { formatDuration } from "../../lab/units.ts";
+import { Store } from "../../server/storage/store.ts";
+import { loadWorkshopConfig, type WorkshopConfig } from "../../server/workshop/config.ts";
+import { workshopReportCsv } from "../../server/workshop/report.ts";
+import { prepareEngine } from "./start.ts";
+import { serve } from "./serve.ts";
+
+const DEFAULT_DB = path.join(homedir(), ".archlab", "archlab.db");
+
+interface WorkshopOptions {
+  config?: string;
+  name?: string;
+  labs?: string;
+  seats?: string;
+  session?: string;
+  idle?: string;
+  pool?: string;
+  poolMemory?: string;
+  host?: string;
+  port?: string;
+  db: string;
+  prepare: boolean;
+}
+
+function integer(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new Error(`${flag} must be a whole number, not "${text}"`);
+  return Number(text);
+}
+
+/** The options given on the command line, as config fields (absent ones stay absent). */
+function overridesOf(opts: WorkshopOptions): Record<string, unknown> {
+  return {
+    name: opts.name,
+    labs: opts.labs
+      ?.split(",")
+      .map((l) => l.trim())
+      .filter(Boolean),
+    seats: integer("--seats", opts.seats),
+    session: opts.session,
+    idle: opts.idle,
+    poolSize: integer("--pool", opts.pool),
+    poolMemory: opts.poolMemory,
+    host: opts.host,
+    port: integer("--port", opts.port),
+  };
+}
+
+/** An address people in the room can type: the first LAN IPv4 when bound to every address. */
+export function roomAddress(host: string): string {
+  if (host !== "0.0.0.0" && host !== "::") return host;
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
+  }
+  return "localhost";
+}
+
+function announce(
+  config: WorkshopConfig,
+  joinUrl: string,
+  code: string,
+  instructorUrl: string,
+): void {
+  const line = pc.dim("─".repeat(64));
+  console.log(`\n${line}\n  ${pc.bold(config.name)}`);
+  console.log(
+    `  labs ${config.labs.join(", ")} · ${config.seats} seats · ${formatDuration(config.sessionMs)} each · idle after ${formatDuration(config.idleMs)} · warm pool ${config.pool.size}/lab`,
+  );
+  console.log(`\n  Learners join at   ${pc.bold(pc.green(joinUrl))}`);
+  console.log(`  with the code      ${pc.bold(pc.green(code))}`);
+  console.log(
+    `\n  Instructor (keep this private):\n  ${pc.bold(pc.yellow(instructorUrl))}\n${line}\n`,
+  );
+}
+
+/** Fails fast (before images and the site are built) on a lab id that does not exist. */
+function assertKnownLabs(ids: string[]): void {
+  const known = labIds();
+  for (const id of ids) {
+    if (known.includes(id)) continue;
+    const guess = closest(id, known);
+    throw new Error(
+      `the workshop names an unknown lab "${id}"${guess ? ` (did you mean "${guess}"?)` : ""}; known labs: ${known.join(", ")}`,
+    );
+  }
+}
+
+export function registerWorkshop(program: Command): void {
+  const workshop = program
+    .command("workshop")
+    .description("run a workshop: join code, seats, instructor dashboard, warm pool");
+  workshop
+    .command("start", { isDefault: true })
+    .description(
+      "serve the course to a room (the default: `archlab workshop --labs docker-basics`)",
+    )
+    .option("--config <file>", "a workshop YAML file (options given here win over it)")
+    .option("--name <text>", "workshop name shown to learners")
+    .option("--labs <ids>", "comma-separated lab ids, e.g. docker-basics,docker-networks")
+    .option("--seats <n>", "most learners in the room (default 30)")
+    .option("--session <duration>", "each learner's time from joining, e.g. 3h (default 3h)")
+    .option(
+      "--idle <duration>",
+      "remove an idle learner's environments after, e.g. 30m (default 30m)",
+    )
+    .option("--pool <n>", "ready environments kept per lab (default 0)")
+    .option("--pool-memory <size>", "memory the warm pool may reserve, e.g. 8g (default 8g)")
+    .option("--host <address>", "address to bind (default 0.0.0.0: the room must reach it)")
+    .option("--port <port>", "port (default 4321)")
+    .option("--db <file>", "SQLite file for progress and reports", DEFAULT_DB)
+    .addOption(new Option("--no-prepare", "skip the engine and image check (they are ready)"))
+    .action(async (opts: WorkshopOptions) => {
+      const config = loadWorkshopConfig(opts.config, overridesOf(opts));
+      assertKnownLabs(config.labs);
+      if (opts.prepare) await prepareEngine();
+      const running = await serve(
+        { host: config.host, port: String(config.port), db: opts.db },
+        { workshop: config, quiet: true },
+      );
+      const w = running.workshop;
+      if (!w) return;
+      const port = new URL(running.url).port;
+      w.publicUrl = `http://${roomAddress(config.host)}:${port}`;
+      announce(config, w.joinUrl, w.room.code, w.instructorUrl);
+    });
+  workshop
+    .command("report")
+    .description("write a workshop's per-step report as CSV (the newest workshop by default)")
+    .option("--db <file>", "SQLite file the workshop ran with", DEFAULT_DB)
+    .option("--workshop <id>", "workshop id (or its first characters)")
+    .option("--out <file>", "write to a file instead of standard output")
+    .action((opts: { db: string; workshop?: string; out?: string }) => {
+      const store = new Store(opts.db);
+      try {
+        const {
+          workshop: w,
+          csv,
+          learners,
+        } = workshopReportCsv(store, loadAllLabs().labs, opts.workshop);
+        if (opts.out) writeFileSync(opts.out, csv);
+        else process.stdout.write(csv);
+        console.error(
+          pc.dim(
+            `workshop ${w.id.slice(0, 8)} "${w.name}", ${learners} learners${opts.out ? ` -> ${opts.out}` : ""}`,
+          ),
+        );
+      } finally {
+        store.close();
+      }
+    });
+}
