@@ -110,7 +110,7 @@ export async function handleApi(
     const lab = labOf(deps, parts[1]);
     const learnerId = learnerOf(req, deps.store);
     try {
-      deps.workshop?.workshop.assertMayUse(learnerId, lab.lab.id);
+      deps.workshop?.workshop.assertMayUse(learnerId, lab.lab.id, method !== "GET");
     } catch (err) {
       throw httpErrorOf(err);
     }

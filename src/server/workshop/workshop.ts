@@ -137,8 +137,11 @@ export class Workshop {
     };
   }
 
-  /** Refuses a learner without an active seat, or a lab this workshop does not run. */
-  assertMayUse(learnerId: string, labId: string): void {
+  /**
+   * Refuses a learner without an active seat, or a lab this workshop does not run. `acting`
+   * (starting, checking, resetting) counts as activity; a page merely reading status does not.
+   */
+  assertMayUse(learnerId: string, labId: string, acting = true): void {
     const seat = this.room.seat(learnerId);
     if (!seat)
       throw new WorkshopError(
@@ -155,7 +158,7 @@ export class Workshop {
         "not-in-workshop",
         `lab ${labId} is not part of this workshop; its labs: ${this.labIds().join(", ")}`,
       );
-    if (this.room.touch(learnerId)) this.changed();
+    if (acting && this.room.touch(learnerId)) this.changed();
   }
 
   /** Notes a learner's activity (terminal input). */
