@@ -33,10 +33,9 @@ function setup() {
   const lab = loadLabById(LAB);
   const store = new Store(":memory:");
   const shells = new ShellRegistry(provisioner);
-  let workshop: Workshop | undefined;
   const sessions = new LabSessions(
     provisioner,
-    { owner: "test", ttlMs: 3600_000, maxEnvironments: 10, onChange: () => workshop?.changed() },
+    { owner: "test", ttlMs: 3600_000, maxEnvironments: 10 },
     (envId) => shells.closeEnv(envId),
   );
   const pool = new WarmPool(provisioner, [lab], {
@@ -45,7 +44,7 @@ function setup() {
     owner: "test",
     ttlMs: 0,
   });
-  workshop = new Workshop({
+  const workshop = new Workshop({
     config: {
       name: "unit",
       labs: [LAB],
