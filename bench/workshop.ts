@@ -223,7 +223,7 @@ async function benchDashboard(): Promise<void> {
   await server.close();
   console.log(`\n## dashboard update delay after a check (median of ${delays.length})`);
   console.log(
-    `check answered -> instructor's snapshot shows it: ${median(delays).toFixed(0)} ms (p90 ${percentile(delays, 90).toFixed(0)} ms); the server batches changes for 150 ms`,
+    `check answered -> instructor's snapshot shows it: ${median(delays).toFixed(0)} ms (p90 ${percentile(delays, 90).toFixed(0)} ms); the server batches changes for 50 ms`,
   );
 }
 

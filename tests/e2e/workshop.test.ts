@@ -103,6 +103,8 @@ beforeAll(async () => {
       host: "127.0.0.1",
       port: 0,
     },
+    // No periodic refresh during the test: the dashboard must follow events as they happen.
+    workshopSweepMs: 3600_000,
   });
   browser = await launchBrowser();
   instructor = await newPage();

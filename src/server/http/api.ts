@@ -144,6 +144,7 @@ export async function handleApi(
       }
       const result = await deps.grader.check(status.envId, step.check);
       deps.store.recordCheck(learnerId, lab.lab.id, step.id, result.passed, result.message);
+      deps.workshop?.workshop.changed(); // the instructor's heat map shows it at once
       const { details: _details, ...shown } = result;
       return json(res, 200, shown);
     }

@@ -45,7 +45,7 @@ export interface WorkshopDeps {
 /** How often seats are checked for expiry and idleness, and the dashboard refreshed. */
 const SWEEP_MS = 5_000;
 /** Changes within this window reach the dashboard as one update. */
-const PUSH_DELAY_MS = 150;
+const PUSH_DELAY_MS = 50;
 
 function english(text: string | { zh: string; en: string }): string {
   return typeof text === "string" ? text : text.en;
