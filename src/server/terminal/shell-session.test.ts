@@ -109,6 +109,20 @@ describe("ShellSession", () => {
     expect(Buffer.concat(written).toString()).toBe("bc");
   });
 
+  it("gives the keyboard back to the learner when the controlling instructor goes away", () => {
+    const { shell, written } = fakeShell();
+    const session = new ShellSession(shell, { cols: 80, rows: 24 });
+    const learner = viewer();
+    const instructor = viewer("instructor");
+    session.attach(learner);
+    session.attach(instructor);
+    session.setController("instructor");
+    session.detach(instructor);
+    expect(session.controller).toBe("learner");
+    expect(session.input(learner, new TextEncoder().encode("x"))).toBe(true);
+    expect(Buffer.concat(written).toString()).toBe("x");
+  });
+
   it("pauses the shell when a viewer falls behind and resumes once it acknowledges", () => {
     const { shell, stream } = fakeShell();
     const session = new ShellSession(shell, { cols: 80, rows: 24 });

@@ -124,6 +124,9 @@ export class ShellSession {
 
   detach(viewer: Viewer): void {
     this.viewers.delete(viewer);
+    // An instructor who leaves (closed tab, lost network) never leaves the learner locked out.
+    const instructorLeft = ![...this.viewers].some((v) => v.role === "instructor");
+    if (this.controlledBy === "instructor" && instructorLeft) this.setController("learner");
     this.applyFlowControl();
   }
 
