@@ -2,13 +2,9 @@
 // has stopped (`archlab workshop report`).
 import type { LoadedLab } from "../../lab/loader.ts";
 import type { Store, WorkshopRow } from "../storage/store.ts";
-import { statsCsv, stepStats } from "./stats.ts";
+import { outlineOf, statsCsv, stepStats } from "./stats.ts";
 
 export class ReportError extends Error {}
-
-function english(text: string | { zh: string; en: string }): string {
-  return typeof text === "string" ? text : text.en;
-}
 
 /** The CSV of a workshop (the newest when `workshopId` is omitted; a prefix of an id works). */
 export function workshopReportCsv(
@@ -28,17 +24,10 @@ export function workshopReportCsv(
     );
   }
   const workshop = matches[0] as WorkshopRow;
+  // A lab deleted since the workshop ran is left out of the report.
   const outlines = workshop.labs.flatMap((id) => {
     const lab = labs.find((l) => l.lab.id === id);
-    return lab
-      ? [
-          {
-            id,
-            title: english(lab.lab.title),
-            steps: lab.steps.map((s) => ({ id: s.id, title: english(s.title) })),
-          },
-        ]
-      : [];
+    return lab ? [outlineOf(lab)] : [];
   });
   const learnerIds = store.seats(workshop.id).map((s) => s.learnerId);
   return {

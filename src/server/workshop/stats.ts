@@ -1,6 +1,7 @@
 // Where the room gets stuck: per step, how many learners attempted it, how many checks failed,
 // how many passed and the median time to pass; and each learner's place in a lab. Pure functions
 // over the activity log, so the live dashboard and the report after the session agree.
+import type { LoadedLab } from "../../lab/loader.ts";
 import type { StepStatsRow } from "../../protocol/workshop.ts";
 import type { ActivityRow } from "../storage/store.ts";
 
@@ -8,6 +9,19 @@ export interface LabOutline {
   id: string;
   title: string;
   steps: { id: string; title: string }[];
+}
+
+function english(text: string | { zh: string; en: string }): string {
+  return typeof text === "string" ? text : text.en;
+}
+
+/** A lab's id, title and steps in order (English titles: the instructor's dashboard and reports). */
+export function outlineOf(lab: LoadedLab): LabOutline {
+  return {
+    id: lab.lab.id,
+    title: english(lab.lab.title),
+    steps: lab.steps.map((s) => ({ id: s.id, title: english(s.title) })),
+  };
 }
 
 /** medianMsToPass counts from the learner's previous milestone (environment ready, a step passed). */

@@ -16,7 +16,7 @@ import type { Store } from "../storage/store.ts";
 import type { ShellRegistry } from "../terminal/gateway.ts";
 import type { WorkshopConfig } from "./config.ts";
 import { Room, type Seat } from "./room.ts";
-import { lastMilestones, statsCsv, stepStats, type LabOutline } from "./stats.ts";
+import { lastMilestones, outlineOf, statsCsv, stepStats, type LabOutline } from "./stats.ts";
 
 export type WorkshopErrorCode =
   "not-joined" | "ended" | "not-in-workshop" | "unknown-learner" | "no-environment" | "no-shell";
@@ -47,10 +47,6 @@ const SWEEP_MS = 5_000;
 /** Changes within this window reach the dashboard as one update. */
 const PUSH_DELAY_MS = 50;
 
-function english(text: string | { zh: string; en: string }): string {
-  return typeof text === "string" ? text : text.en;
-}
-
 export class Workshop {
   readonly id: string;
   readonly room: Room;
@@ -72,11 +68,7 @@ export class Workshop {
       idleMs: deps.config.idleMs,
       now: this.now,
     });
-    this.outlines = deps.labs.map((l) => ({
-      id: l.lab.id,
-      title: english(l.lab.title),
-      steps: l.steps.map((s) => ({ id: s.id, title: english(s.title) })),
-    }));
+    this.outlines = deps.labs.map(outlineOf);
   }
 
   /** Starts the expiry sweep and fills the warm pool. */
