@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { labIds, PROJECT_ROOT } from "../../lab/catalog.ts";
 import { loadWorkshopConfig, parseWorkshopConfig, WorkshopConfigError } from "./config.ts";
 
 const GiB = 1024 ** 3;
@@ -223,5 +224,14 @@ port: 8080
     const error = errorOf(() => loadWorkshopConfig(p, {}));
     expect(error).toBeInstanceOf(WorkshopConfigError);
     expect(error.message).toBe(`${p}: expected a mapping such as "labs: [docker-basics]"`);
+  });
+});
+
+describe("the example workshop file", () => {
+  it("is valid and names labs that exist", () => {
+    const config = loadWorkshopConfig(path.join(PROJECT_ROOT, "docs/workshop.example.yaml"), {});
+    expect(config.seats).toBe(24);
+    expect(config.pool).toEqual({ size: 2, memoryBytes: 6 * 1024 ** 3 });
+    for (const id of config.labs) expect(labIds()).toContain(id);
   });
 });
