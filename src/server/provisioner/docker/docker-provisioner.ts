@@ -23,6 +23,7 @@ import {
 import { containerConfig, envLabels, mirrorHost, MIRROR_HOST, names } from "./container-config.ts";
 import { execInContainer, openShellInContainer } from "./exec.ts";
 import { lastLogLines, waitUntilReady } from "./readiness.ts";
+import { createEnvNetwork } from "./subnets.ts";
 
 const ENV_ID_RE = /^e[a-z0-9]{10}$/;
 
@@ -89,12 +90,7 @@ export class DockerProvisioner implements Provisioner {
     let current = "(networks)";
     try {
       for (const net of spec.networks) {
-        await this.docker.createNetwork({
-          Name: names.network(envId, net),
-          Driver: "bridge",
-          CheckDuplicate: true,
-          Labels: labels,
-        });
+        await createEnvNetwork(this.docker, { name: names.network(envId, net), labels });
       }
       const containers = new Map<string, Docker.Container>();
       for (const host of hosts) {
