@@ -7,10 +7,13 @@ import path from "node:path";
 import { type Command, Option } from "commander";
 import pc from "picocolors";
 import { labIds, loadAllLabs } from "../../lab/catalog.ts";
-import { closest } from "../../lab/suggest.ts";
 import { formatDuration } from "../../lab/units.ts";
 import { Store } from "../../server/storage/store.ts";
-import { loadWorkshopConfig, type WorkshopConfig } from "../../server/workshop/config.ts";
+import {
+  assertKnownLabs,
+  loadWorkshopConfig,
+  type WorkshopConfig,
+} from "../../server/workshop/config.ts";
 import { workshopReportCsv } from "../../server/workshop/report.ts";
 import { prepareEngine } from "./start.ts";
 import { serve } from "./serve.ts";
@@ -83,18 +86,6 @@ function announce(
   );
 }
 
-/** Fails fast (before images and the site are built) on a lab id that does not exist. */
-function assertKnownLabs(ids: string[]): void {
-  const known = labIds();
-  for (const id of ids) {
-    if (known.includes(id)) continue;
-    const guess = closest(id, known);
-    throw new Error(
-      `the workshop names an unknown lab "${id}"${guess ? ` (did you mean "${guess}"?)` : ""}; known labs: ${known.join(", ")}`,
-    );
-  }
-}
-
 export function registerWorkshop(program: Command): void {
   const workshop = program
     .command("workshop")
@@ -121,7 +112,8 @@ export function registerWorkshop(program: Command): void {
     .addOption(new Option("--no-prepare", "skip the engine and image check (they are ready)"))
     .action(async (opts: WorkshopOptions) => {
       const config = loadWorkshopConfig(opts.config, overridesOf(opts));
-      assertKnownLabs(config.labs);
+      // Fail before images and the site are built.
+      assertKnownLabs(config.labs, labIds());
       if (opts.prepare) await prepareEngine();
       const running = await serve(
         { host: config.host, port: String(config.port), db: opts.db },

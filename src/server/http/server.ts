@@ -7,7 +7,6 @@ import { WebSocketServer } from "ws";
 import { LESSONS_DIR } from "../../lab/catalog.ts";
 import type { LoadedLab } from "../../lab/loader.ts";
 import { lessonPagesByLab } from "../../lab/lessons.ts";
-import { closest } from "../../lab/suggest.ts";
 import { MAX_FRAME_BYTES } from "../../protocol/terminal.ts";
 import { Grader } from "../grader/grader.ts";
 import { reap } from "../provisioner/docker/reaper.ts";
@@ -17,7 +16,7 @@ import { LabSessions } from "../sessions/lab-sessions.ts";
 import { WarmPool } from "../sessions/warm-pool.ts";
 import { Store } from "../storage/store.ts";
 import { Close, handleTerminalSocket, ShellRegistry, type Principal } from "../terminal/gateway.ts";
-import type { WorkshopConfig } from "../workshop/config.ts";
+import { assertKnownLabs, type WorkshopConfig } from "../workshop/config.ts";
 import { Workshop } from "../workshop/workshop.ts";
 import { handleApi, HttpError, sendError, type ApiDeps } from "./api.ts";
 import { readCookie, TOKEN_COOKIE } from "./cookies.ts";
@@ -50,16 +49,8 @@ export interface RunningServer {
 
 /** The workshop's labs, in its order; an unknown id is an error that names the known ones. */
 function workshopLabs(config: WorkshopConfig, labs: Map<string, LoadedLab>): LoadedLab[] {
-  return config.labs.map((id) => {
-    const lab = labs.get(id);
-    if (!lab) {
-      const guess = closest(id, [...labs.keys()]);
-      throw new Error(
-        `the workshop names an unknown lab "${id}"${guess ? ` (did you mean "${guess}"?)` : ""}; known labs: ${[...labs.keys()].join(", ")}`,
-      );
-    }
-    return lab;
-  });
+  assertKnownLabs(config.labs, [...labs.keys()]);
+  return config.labs.map((id) => labs.get(id) as LoadedLab);
 }
 
 const REAP_EVERY_MS = 60_000;

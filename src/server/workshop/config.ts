@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { closest } from "../../lab/suggest.ts";
 import { parseDuration } from "../../lab/units.ts";
 import { parseSize } from "../provisioner/spec.ts";
 
@@ -134,4 +135,15 @@ export function loadWorkshopConfig(
     } else merged[k] = v;
   }
   return parseWorkshopConfig(merged, file ?? "workshop options");
+}
+
+/** Refuses a lab id that does not exist, naming the closest one and every known lab. */
+export function assertKnownLabs(ids: string[], known: string[]): void {
+  for (const id of ids) {
+    if (known.includes(id)) continue;
+    const guess = closest(id, known);
+    throw new WorkshopConfigError(
+      `the workshop names an unknown lab "${id}"${guess ? ` (did you mean "${guess}"?)` : ""}; known labs: ${known.join(", ")}`,
+    );
+  }
 }
