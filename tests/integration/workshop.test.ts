@@ -97,6 +97,29 @@ describe("a workshop on a real engine", () => {
   let envId = "";
   let learnerId = "";
 
+  it("refuses a wrong code, an empty name and a body that is not JSON, seating nobody", async () => {
+    const wrong = await call("POST", "/api/workshop/join", { code: "ZZZZZZ", name: "Eve" });
+    expect(wrong.status).toBe(403);
+    expect(wrong.json.error?.message).toMatch(/join code is not right/);
+    const noName = await call("POST", "/api/workshop/join", {
+      code: server.workshop?.room.code,
+      name: "   ",
+    });
+    expect(noName.status).toBe(400);
+    expect(noName.json.error?.message).toBe("enter a display name");
+    const garbage = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server.url}/api/workshop/join`, { method: "POST" }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end("{not json");
+    });
+    expect(garbage).toBe(400);
+    expect(server.workshop?.room.taken).toBe(0);
+    cookie = "";
+  });
+
   it("hands a joining learner a ready environment from the warm pool, then refills it", async () => {
     await until("the pool holds one environment", () => poolCount() === 1);
     const joined = await call("POST", "/api/workshop/join", {
