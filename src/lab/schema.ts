@@ -183,7 +183,14 @@ export const StepSchema = z
     setup: ScriptRef.optional().describe("Runs when the step begins (before the learner acts)."),
     check: ScriptRef.describe(
       "Exits 0 when the step is done. On failure prints a message for the learner, and may " +
-        "print `expected: ...` and `actual: ...` lines shown side by side.",
+        "print `expected: ...` and `actual: ...` lines shown side by side. Runs behind the " +
+        "check-script library labs/lib/check.sh, with $ARCHLAB_LANG set to the learner's " +
+        'language (zh or en): `fail "English" "中文"` prints the message in that language and ' +
+        'exits 1 (`fail EN ZH EXPECTED ACTUAL` adds expected/actual lines); `msg "English" "中文"` ' +
+        'a line of context; `pass ["English" "中文"]` exits 0; `expect_eq "what" "什么" EXPECTED ' +
+        "ACTUAL` fails when they differ; `t EN ZH` is the text alone; `http_get URL` / " +
+        "`http_fetch URL` probe HTTP; `lb_send URL N` + `lb_count NAME` count which instance " +
+        "answered. The file documents every helper.",
     ),
     solve: ScriptRef.describe(
       "What a correct learner would type; `archlab solve` and verify run it.",

@@ -1,7 +1,21 @@
 // Grades a step: runs its check in the named host with a time limit and turns the outcome
-// into {passed, message, expected?, actual?} for the learner.
+// into {passed, message, expected?, actual?} for the learner. Every check runs behind the
+// check-script library (labs/lib/check.sh) and a line naming the learner's language: this is
+// the one place that happens, so the CLI, the lab API, workshops and verify all get it.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { DEFAULT_PATHS } from "../../lab/catalog.ts";
 import type { Script } from "../../lab/loader.ts";
+import type { Lang } from "../../i18n/ui.ts";
 import type { ExecResult, Provisioner } from "../provisioner/types.ts";
+
+/** The check-script library every check runs behind (`fail`, `msg`, `expect_eq`, ...). */
+export const CHECK_LIBRARY_FILE = path.join(DEFAULT_PATHS.labsDir, "lib/check.sh");
+
+/** What the grader feeds to `bash -s`: the language, the library, then the check itself. */
+export function checkProgram(library: string, check: string, lang: Lang): string {
+  return `ARCHLAB_LANG=${lang}\n${library.trimEnd()}\n${check}`;
+}
 
 export interface CheckResult {
   passed: boolean;
@@ -51,14 +65,27 @@ export function interpretCheck(result: ExecResult, timeoutMs: number): CheckResu
   };
 }
 
-export class Grader {
-  constructor(private readonly provisioner: Provisioner) {}
+export interface GraderOptions {
+  /** The library's text (default: read from labs/lib/check.sh at every check, so edits count). */
+  library?: string;
+}
 
-  async check(envId: string, check: Script): Promise<CheckResult> {
+export class Grader {
+  constructor(
+    private readonly provisioner: Provisioner,
+    private readonly options: GraderOptions = {},
+  ) {}
+
+  private library(): string {
+    return this.options.library ?? readFileSync(CHECK_LIBRARY_FILE, "utf8");
+  }
+
+  /** Runs a step's check; its messages come in `lang` when the check has them (default en). */
+  async check(envId: string, check: Script, lang: Lang = "en"): Promise<CheckResult> {
     const result = await this.provisioner.exec(
       envId,
       check.host,
-      { script: check.source },
+      { script: checkProgram(this.library(), check.source, lang) },
       {
         timeoutMs: check.timeoutMs,
       },
