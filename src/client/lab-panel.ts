@@ -30,6 +30,8 @@ const POLL_MS = 700;
 class LabPanel {
   private readonly labId: string;
   private readonly ui: Strings;
+  /** The page's language: checks answer in it. */
+  private readonly lang: string;
   private readonly status: HTMLElement;
   private readonly hostList: HTMLElement;
   private readonly tabBar: HTMLElement;
@@ -42,6 +44,7 @@ class LabPanel {
   constructor(private readonly panel: HTMLElement) {
     this.labId = panel.dataset.lab as string;
     this.ui = JSON.parse(panel.dataset.ui ?? "{}") as Strings;
+    this.lang = panel.dataset.lang === "zh" ? "zh" : "en";
     this.status = panel.querySelector(".lab-status") as HTMLElement;
     this.hostList = panel.querySelector(".lab-hosts") as HTMLElement;
     this.tabBar = panel.querySelector(".lab-tabs") as HTMLElement;
@@ -303,7 +306,7 @@ class LabPanel {
     try {
       const r = await api<CheckResult>(
         "POST",
-        `/api/labs/${this.labId}/steps/${step.dataset.step}/check`,
+        `/api/labs/${this.labId}/steps/${step.dataset.step}/check?lang=${this.lang}`,
       );
       result.dataset.kind = r.passed ? "ok" : "error";
       const head = document.createElement("p");

@@ -65,6 +65,13 @@ describe("HTTP API errors", () => {
       headers: { cookie },
     });
     expect(early.status).toBe(409);
+    const badLang = await api("/api/labs/docker-basics/steps/pull-image/check?lang=fr", {
+      method: "POST",
+      headers: { cookie },
+    });
+    expect(badLang.status).toBe(400);
+    expect(badLang.body.error).toMatchObject({ code: "bad-lang" });
+    expect(badLang.body.error?.message).toContain("use one of zh, en");
     const foreign = await api("/api/labs/docker-basics/env", {
       method: "POST",
       headers: { cookie, origin: "http://evil.example" },

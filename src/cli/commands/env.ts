@@ -7,6 +7,8 @@ import { CLI_OWNER } from "../../server/provisioner/owner.ts";
 import { envSpecFromLab } from "../../server/provisioner/spec.ts";
 import type { Env } from "../../server/provisioner/types.ts";
 import { engineContext, envStep, parseDuration } from "../context.ts";
+import { langOfLocale, parseLang } from "../lang.ts";
+import type { Lang } from "../../i18n/ui.ts";
 
 function printEnv(env: Env): void {
   console.log(
@@ -114,10 +116,16 @@ export function registerEnv(program: Command): void {
     .argument("<env>", "environment id")
     .argument("<step>", "step id")
     .option("-v, --verbose", "also print the check's full output")
-    .action(async (envId: string, stepId: string, opts: { verbose?: boolean }) => {
+    .option(
+      "--lang <lang>",
+      "language of the check's message: zh or en (default: from LC_ALL/LC_MESSAGES/LANG)",
+      parseLang,
+    )
+    .action(async (envId: string, stepId: string, opts: { verbose?: boolean; lang?: Lang }) => {
       const ctx = await engineContext();
       const { step } = await envStep(ctx, envId, stepId);
-      const result = await ctx.grader.check(envId, step.check);
+      const lang = opts.lang ?? langOfLocale(process.env);
+      const result = await ctx.grader.check(envId, step.check, lang);
       console.log(
         result.passed
           ? pc.green(`✔ ${step.id}: ${result.message}`)

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LoadedLab } from "../../lab/loader.ts";
 import { closest } from "../../lab/suggest.ts";
+import { isLang, LANGS, type Lang } from "../../i18n/ui.ts";
 import type { Grader } from "../grader/grader.ts";
 import type { LabSessions } from "../sessions/lab-sessions.ts";
 import type { Store } from "../storage/store.ts";
@@ -48,6 +49,20 @@ function stepOf(lab: LoadedLab, id: string) {
     );
   }
   return step;
+}
+
+/** The language a check answers in: `?lang=zh|en` (the lesson page's), en when absent. */
+function langOf(url: URL): Lang {
+  const lang = url.searchParams.get("lang");
+  if (lang === null) return "en";
+  if (!isLang(lang)) {
+    throw new HttpError(
+      400,
+      "bad-lang",
+      `unknown language "${lang.slice(0, 20)}" in ?lang=: use one of ${LANGS.join(", ")}`,
+    );
+  }
+  return lang;
 }
 
 /** The learner behind the request's cookie; 401 without a cookie, 403 with an unknown one. */
@@ -138,11 +153,12 @@ export async function handleApi(
       method === "POST"
     ) {
       const step = stepOf(lab, parts[3]);
+      const lang = langOf(url);
       const status = deps.sessions.status(learnerId, lab);
       if (status.state !== "ready" || !status.envId) {
         throw new HttpError(409, "no-environment", "start the lab environment first");
       }
-      const result = await deps.grader.check(status.envId, step.check);
+      const result = await deps.grader.check(status.envId, step.check, lang);
       deps.store.recordCheck(learnerId, lab.lab.id, step.id, result.passed, result.message);
       deps.workshop?.workshop.changed(); // the instructor's heat map shows it at once
       const { details: _details, ...shown } = result;
