@@ -150,7 +150,9 @@ class LabPanel {
       ...env.hosts.map((h) => {
         const li = document.createElement("li");
         li.dataset.phase = h.phase;
-        li.textContent = `${h.name}: ${phaseText(h.phase)}`;
+        // Cluster hosts add what they wait for ("kubelet registering", "system pods 0/1 running").
+        const detail = h.detail && h.phase !== "failed" ? ` — ${h.detail}` : "";
+        li.textContent = `${h.name}: ${phaseText(h.phase)}${detail}`;
         return li;
       }),
     );

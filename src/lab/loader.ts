@@ -6,6 +6,7 @@ import { LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import { LabSchema, type Lab, type ScriptRefInput, type Step } from "./schema.ts";
 import { positionOf } from "./yaml-positions.ts";
+import { clusterProblems, withClusterHosts } from "./cluster.ts";
 import { closest } from "./suggest.ts";
 
 export interface LabProblem {
@@ -98,7 +99,8 @@ const FIELD_NAMES = [
   "networks", "hosts", "workstation", "grader", "tabs", "steps", "image", "type", "command",
   "env", "ports", "container", "label", "memory", "cpus", "pids", "capAdd", "ready", "tcp",
   "log", "timeoutSeconds", "terminal", "host", "run", "file", "setup", "check", "solve",
-  "hints", "wrong", "name", "script", "revert", "zh", "en",
+  "hints", "wrong", "name", "script", "revert", "zh", "en", "cluster", "nodes", "kubectl",
+  "nodeMemory", "controlPlaneMemory", "readyTimeoutSeconds",
 ]; // prettier-ignore
 
 function toProblem(
@@ -244,11 +246,17 @@ export function parseLab(text: string, file: string, options: LoadOptions = {}):
     throw new LabError(pending.map((p) => toProblem(p, shown, doc, counter)));
   }
   const dir = path.dirname(path.resolve(file));
-  const crossProblems = crossCheck(parsed.data, dir, options.imageNames);
+  const clusterIssues = clusterProblems(parsed.data);
+  if (clusterIssues.length > 0) {
+    throw new LabError(clusterIssues.map((p) => toProblem(p, shown, doc, counter)));
+  }
+  // From here on a cluster's control plane and nodes are hosts like any other.
+  const lab = withClusterHosts(parsed.data);
+  const crossProblems = crossCheck(lab, dir, options.imageNames);
   if (crossProblems.length > 0) {
     throw new LabError(crossProblems.map((p) => toProblem(p, shown, doc, counter)));
   }
-  return { lab: parsed.data, dir, file, steps: resolveSteps(parsed.data, dir) };
+  return { lab, dir, file, steps: resolveSteps(lab, dir) };
 }
 
 /** Reads and validates `file` (a lab.yaml). */

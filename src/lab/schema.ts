@@ -90,11 +90,12 @@ export const HostSchema = z
       "Image to run: the name of a folder in infra/images (built by `archlab images build`).",
     ),
     type: z
-      .enum(["container", "dind"])
+      .enum(["container", "dind", "kube-node"])
       .default("container")
       .describe(
         "container: an ordinary locked-down container. dind: a Docker-in-Docker workstation " +
-          "(elevated: the one host type with extra capabilities; see docs/security.md).",
+          "(elevated; see docs/security.md). kube-node: a Kubernetes node, made by `cluster:` " +
+          "(not written by hand).",
       ),
     command: z
       .array(z.string())
@@ -203,6 +204,38 @@ export const StepSchema = z
   })
   .strict();
 
+/** A Kubernetes cluster in the environment; expands to the hosts `cp` and `node1`..`nodeN`. */
+export const ClusterSchema = z
+  .object({
+    nodes: z
+      .number({ error: "write the number of worker nodes (1-3)" })
+      .int()
+      .min(1, { error: "a cluster needs at least one node" })
+      .max(3, { error: "at most 3 nodes: each takes about 0.6 GiB" })
+      .default(2)
+      .describe("Worker nodes, named node1..nodeN; the control plane is the host `cp`."),
+    kubectl: z
+      .record(Name, z.enum(["learner", "admin"]))
+      .default({})
+      .describe(
+        "Hosts that get ~/.kube/config, and as whom: learner (namespace default, read-only " +
+          "elsewhere, PodSecurityPolicy `restricted`) or admin (cluster admin; for graders).",
+      ),
+    nodeMemory: Size.default("1536m").describe("Memory limit of each node."),
+    controlPlaneMemory: Size.default("1g").describe("Memory limit of the control plane."),
+    readyTimeoutSeconds: Seconds(
+      "How long the cluster may take to have every node Ready and its system pods running.",
+      900,
+    )
+      .default(300)
+      .optional(),
+  })
+  .strict()
+  .describe(
+    "A real Kubernetes 1.20 cluster (control plane `cp`, nodes node1..nodeN) built offline; " +
+      "ready when every node is Ready and the system pods run.",
+  );
+
 export const LabSchema = z
   .object({
     $schema: z.string().optional().describe("Path to lab.schema.json, for editors."),
@@ -232,6 +265,7 @@ export const LabSchema = z
       .min(1)
       .default(["lab"])
       .describe("Networks of the environment; each is a private bridge network."),
+    cluster: ClusterSchema.optional(),
     hosts: z
       .record(Name, HostSchema)
       .refine((h) => Object.keys(h).length > 0, { error: "declare at least one host" })
@@ -251,6 +285,7 @@ export const LabSchema = z
 export type Lab = z.infer<typeof LabSchema>;
 export type Host = z.infer<typeof HostSchema>;
 export type Step = z.infer<typeof StepSchema>;
+export type Cluster = z.infer<typeof ClusterSchema>;
 export type ScriptRefInput = z.infer<typeof ScriptRef>;
 export type LocalizedTextValue = z.infer<typeof LocalizedText>;
 

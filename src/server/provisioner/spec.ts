@@ -1,6 +1,7 @@
 // Turns a validated lab into the environment spec the provisioner runs.
-import type { Lab } from "../../lab/schema.ts";
-import type { EnvSpec, HostSpec, Readiness } from "./types.ts";
+import { CONTROL_PLANE_HOST, nodeNames } from "../../lab/cluster.ts";
+import type { Cluster, Lab } from "../../lab/schema.ts";
+import type { ClusterSpec, EnvSpec, HostSpec, Readiness } from "./types.ts";
 
 const UNITS: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
@@ -24,6 +25,15 @@ function readiness(host: Lab["hosts"][string]): Readiness | undefined {
   return undefined;
 }
 
+function clusterSpec(cluster: Cluster): ClusterSpec {
+  return {
+    controlPlane: CONTROL_PLANE_HOST,
+    nodes: nodeNames(cluster),
+    kubeconfigs: Object.entries(cluster.kubectl).map(([host, as]) => ({ host, as })),
+    readyTimeoutMs: (cluster.readyTimeoutSeconds ?? 300) * 1000,
+  };
+}
+
 export function envSpecFromLab(
   lab: Lab,
   options: { learner: string; owner: string; ttlMs: number },
@@ -43,5 +53,11 @@ export function envSpecFromLab(
     ...(readiness(h) ? { ready: readiness(h) } : {}),
     terminal: h.terminal,
   }));
-  return { labId: lab.id, networks: lab.networks, hosts, ...options };
+  return {
+    labId: lab.id,
+    networks: lab.networks,
+    hosts,
+    ...(lab.cluster ? { cluster: clusterSpec(lab.cluster) } : {}),
+    ...options,
+  };
 }

@@ -12,7 +12,7 @@ export interface HostSpec {
   name: string;
   /** An image name of infra/images (resolved to a content tag by the provisioner). */
   image: string;
-  type: "container" | "dind";
+  type: "container" | "dind" | "kube-node";
   command?: string[];
   env: Record<string, string>;
   networks: string[];
@@ -29,6 +29,20 @@ export interface HostSpec {
   volumes?: { name: string; target: string; readOnly: boolean }[];
 }
 
+/** A Kubernetes cluster among the hosts, brought up after they are ready (cluster-bootstrap.ts). */
+export interface ClusterSpec {
+  controlPlane: string;
+  nodes: string[];
+  /** Hosts that get ~/.kube/config, as the restricted learner or as cluster admin. */
+  kubeconfigs: { host: string; as: "learner" | "admin" }[];
+  readyTimeoutMs: number;
+}
+
+/** Hosts that run a Docker engine of their own (and pull through the registry mirror). */
+export function hasInnerEngine(host: Pick<HostSpec, "type">): boolean {
+  return host.type === "dind" || host.type === "kube-node";
+}
+
 export interface EnvSpec {
   labId: string;
   learner: string;
@@ -37,6 +51,7 @@ export interface EnvSpec {
   ttlMs: number;
   networks: string[];
   hosts: HostSpec[];
+  cluster?: ClusterSpec;
 }
 
 export interface EnvHost {

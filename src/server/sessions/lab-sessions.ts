@@ -133,6 +133,7 @@ export class LabSessions {
         if (host) {
           host.phase = e.phase;
           if (e.detail) host.detail = e.detail;
+          else delete host.detail;
         }
       })
       .then((env) => {

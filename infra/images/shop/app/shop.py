@@ -54,7 +54,8 @@ import time
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-VERSION = "1.0"
+# SHOP_VERSION lets one image play several releases (the Kubernetes lab rolls 1.0 -> 2.0).
+VERSION = os.environ.get("SHOP_VERSION", "1.0")
 
 SEED_PRODUCTS = [
     {"id": 1, "name": "Mechanical keyboard", "price_cents": 8900, "stock": 25},
@@ -90,8 +91,9 @@ class ShopError(Exception):
 class Shop:
     """The shop's state: catalogue, carts, orders and the demo switches. Thread-safe."""
 
-    def __init__(self, instance, delay_ms=0):
+    def __init__(self, instance, delay_ms=0, banner=""):
         self.instance = instance
+        self.banner = banner  # free text from configuration (SHOP_BANNER), shown in /health
         self.started = time.time()
         self.lock = threading.Lock()
         self.products = {p["id"]: dict(p) for p in SEED_PRODUCTS}
@@ -155,6 +157,7 @@ class Shop:
                 "status": "failing" if failing else "ok",
                 "instance": self.instance,
                 "version": VERSION,
+                "banner": self.banner,
                 "pid": os.getpid(),
                 "uptime_seconds": round(time.time() - self.started, 1),
             }
@@ -438,9 +441,9 @@ class ShopServer(ThreadingHTTPServer):
     request_queue_size = 64
 
 
-def make_server(port=8000, bind="0.0.0.0", instance=None, delay_ms=0):
+def make_server(port=8000, bind="0.0.0.0", instance=None, delay_ms=0, banner=""):
     """A ready-to-serve shop (call serve_forever); port 0 picks a free port."""
-    shop = Shop(instance or socket.gethostname(), delay_ms)
+    shop = Shop(instance or socket.gethostname(), delay_ms, banner)
     handler = type("ShopHandler", (Handler,), {"shop": shop})
     server = ShopServer((bind, port), handler)
     server.shop = shop
@@ -452,7 +455,11 @@ def main():
     bind = os.environ.get("SHOP_BIND", "0.0.0.0")
     instance = os.environ.get("SHOP_INSTANCE") or socket.gethostname()
     delay_ms = int(os.environ.get("SHOP_DELAY_MS", "0"))
-    server = make_server(port, bind, instance, delay_ms)
+    banner = os.environ.get("SHOP_BANNER", "")
+    server = make_server(port, bind, instance, delay_ms, banner)
+    if os.environ.get("SHOP_FAILING") == "1":
+        # A release that is broken from its first second (the readiness-probe lesson).
+        server.shop.set_failing(True)
 
     # As PID 1 in a container, SIGTERM has no default action: handle it, so `docker stop`
     # ends the shop at once and cleanly (exit code 0).

@@ -12,7 +12,7 @@ import shop
 
 class ShopTest(unittest.TestCase):
     def setUp(self):
-        self.server = shop.make_server(port=0, bind="127.0.0.1", instance="test-1")
+        self.server = shop.make_server(port=0, bind="127.0.0.1", instance="test-1", banner="spring sale")
         self.server.RequestHandlerClass.log_message = lambda *args: None  # quiet tests
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -40,6 +40,7 @@ class ShopTest(unittest.TestCase):
         self.assertEqual(body["instance"], "test-1")
         self.assertEqual(body["version"], shop.VERSION)
         self.assertEqual(headers["X-Shop-Instance"], "test-1")
+        self.assertEqual(body["banner"], "spring sale")
 
     def test_products_are_seeded(self):
         status, body, _ = self.call("GET", "/products")

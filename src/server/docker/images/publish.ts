@@ -12,6 +12,8 @@ import { imageExists } from "./rootfs.ts";
 /** Docker volume holding the registry's storage; mounted read-only by every environment. */
 export const REGISTRY_VOLUME = "archlab-registry";
 export const REGISTRY_IMAGE = "registry";
+/** Where the registry image keeps its storage (config-rw.yml, config-ro.yml). */
+export const REGISTRY_STORAGE = "/var/lib/docker-registry";
 
 /** One GET with node:http (this machine's global fetch can hang on a half-open loopback port). */
 function httpOk(url: string): Promise<boolean> {
@@ -44,12 +46,14 @@ function follow(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
   );
 }
 
-/** Every (local image ref, public name) pair to publish. */
-async function publications(builder: ImageBuilder): Promise<[string, string][]> {
+/** Every (local image ref, public name) pair to publish (of `only` images, when given). */
+async function publications(builder: ImageBuilder, only?: string[]): Promise<[string, string][]> {
   const pairs: [string, string][] = [];
+  const wanted = (name: string) => !only || only.includes(name);
   const rootfs = (await builder.plan([]))[0];
-  if (rootfs) for (const name of ROOTFS_PUBLISH) pairs.push([imageRef(ROOTFS, rootfs.hash), name]);
-  for (const name of builder.names()) {
+  if (rootfs && wanted(ROOTFS))
+    for (const name of ROOTFS_PUBLISH) pairs.push([imageRef(ROOTFS, rootfs.hash), name]);
+  for (const name of builder.names().filter(wanted)) {
     for (const publicName of builder.recipe(name)?.publishAs ?? []) {
       pairs.push([builder.refFor(name), publicName]);
     }
@@ -57,14 +61,23 @@ async function publications(builder: ImageBuilder): Promise<[string, string][]> 
   return pairs;
 }
 
+export interface PublishOptions {
+  /** The volume to publish into (default the offline registry's, REGISTRY_VOLUME). */
+  volume?: string;
+  /** Publish only these images' names (folders of infra/images, or "rootfs"); default all. */
+  images?: string[];
+}
+
 /** Pushes every publishable image into the registry volume. Returns the public names. */
 export async function publishImages(
   docker: Docker,
   builder: ImageBuilder,
   log: Log,
+  options: PublishOptions = {},
 ): Promise<string[]> {
+  const volume = options.volume ?? REGISTRY_VOLUME;
   const registryRef = await builder.resolve(REGISTRY_IMAGE);
-  const pairs = await publications(builder);
+  const pairs = await publications(builder, options.images);
   for (const [ref] of pairs) {
     if (!(await imageExists(docker, ref))) throw new ImageMissingError(ref);
   }
@@ -74,7 +87,7 @@ export async function publishImages(
     filters: { label: [LABEL.publisher] },
   });
   await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
-  await docker.createVolume({ Name: REGISTRY_VOLUME, Labels: { [LABEL.managed]: "1" } });
+  await docker.createVolume({ Name: volume, Labels: { [LABEL.managed]: "1" } });
   const container = await docker.createContainer({
     Image: registryRef,
     Cmd: ["docker-registry", "serve", "/etc/archlab-registry/config-rw.yml"],
@@ -83,7 +96,7 @@ export async function publishImages(
     HostConfig: {
       AutoRemove: false,
       PortBindings: { "5000/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] },
-      Mounts: [{ Type: "volume", Source: REGISTRY_VOLUME, Target: "/var/lib/docker-registry" }],
+      Mounts: [{ Type: "volume", Source: volume, Target: REGISTRY_STORAGE }],
     },
   });
   const pushed: string[] = [];
@@ -96,7 +109,8 @@ export async function publishImages(
     await waitForHttp(`http://${registry}/v2/`, 20_000);
     for (const [ref, publicName] of pairs) {
       const [repo, tag] = publicName.split(":") as [string, string];
-      const target = `${registry}/library/${repo}`;
+      // Docker Hub's official images live under library/; a name with an owner keeps it.
+      const target = `${registry}/${repo.includes("/") ? repo : `library/${repo}`}`;
       log(`publishing ${publicName}`);
       await docker.getImage(ref).tag({ repo: target, tag });
       try {

@@ -2,7 +2,7 @@
 // (DESIGN §5). Pure, so the policy can be read and unit-tested in one place.
 import type Docker from "dockerode";
 import { LABEL } from "../../docker/labels.ts";
-import type { EnvSpec, HostSpec } from "../types.ts";
+import { hasInnerEngine, type EnvSpec, type HostSpec } from "../types.ts";
 
 /**
  * Capabilities an ordinary host keeps: enough for package managers, services that drop
@@ -50,7 +50,7 @@ function securityFor(host: HostSpec, envId: string): Partial<Docker.HostConfig> 
     Target: v.target,
     ReadOnly: v.readOnly,
   }));
-  if (host.type === "dind") {
+  if (host.type === "dind" || host.type === "kube-node") {
     // Docker-in-Docker without --privileged (which this kernel refuses): every capability but
     // SYS_RESOURCE, no seccomp/AppArmor filter, all devices, and its own /var/lib/docker.
     return {
@@ -89,7 +89,7 @@ export function containerConfig(
 ): Docker.ContainerCreateOptions {
   const firstNetwork = names.network(envId, host.networks[0] as string);
   const env = Object.entries(host.env).map(([k, v]) => `${k}=${v}`);
-  if (host.type === "dind") env.push(`REGISTRY_MIRROR=${MIRROR_ALIAS}:5000`);
+  if (hasInnerEngine(host)) env.push(`REGISTRY_MIRROR=${MIRROR_ALIAS}:5000`);
   return {
     name: names.container(envId, host.name),
     Hostname: host.name,

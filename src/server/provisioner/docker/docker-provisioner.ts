@@ -5,7 +5,9 @@ import type Docker from "dockerode";
 import { allEnvsFilter, envFilter, LABEL } from "../../docker/labels.ts";
 import type { ImageBuilder } from "../../docker/images/builder.ts";
 import { REGISTRY_VOLUME, registryPublished } from "../../docker/images/publish.ts";
+import { bootstrapCluster, type HostExec } from "../cluster-bootstrap.ts";
 import {
+  hasInnerEngine,
   ProvisionError,
   UnknownEnvError,
   UnknownHostError,
@@ -73,7 +75,7 @@ export class DockerProvisioner implements Provisioner {
     const envId = newEnvId();
     const labels = envLabels(envId, spec, Date.now());
     const hosts: HostSpec[] = [...spec.hosts];
-    if (hosts.some((h) => h.type === "dind")) {
+    if (hosts.some(hasInnerEngine)) {
       if (!(await registryPublished(this.docker))) {
         throw new ProvisionError(
           MIRROR_HOST,
@@ -96,7 +98,7 @@ export class DockerProvisioner implements Provisioner {
       for (const host of hosts) {
         current = host.name;
         onProgress({ host: host.name, phase: "creating" });
-        if (host.type === "dind") {
+        if (hasInnerEngine(host)) {
           await this.docker.createVolume({
             Name: names.dockerVolume(envId, host.name),
             Labels: labels,
@@ -131,6 +133,17 @@ export class DockerProvisioner implements Provisioner {
           onProgress({ host: host.name, phase: "ready" });
         }),
       );
+      if (spec.cluster) {
+        current = spec.cluster.controlPlane;
+        const exec: HostExec = (host, script, timeoutMs = 30_000) =>
+          execInContainer(
+            this.docker,
+            containers.get(host) as Docker.Container,
+            { script },
+            { timeoutMs },
+          );
+        await bootstrapCluster(exec, spec.cluster, onProgress);
+      }
     } catch (err) {
       await this.destroy(envId).catch(() => undefined);
       if (err instanceof ProvisionError) throw err;
