@@ -131,6 +131,16 @@ export const HostSchema = z
       .default([])
       .describe("Linux capabilities added to the default small set (e.g. NET_ADMIN)."),
     ready: Readiness.optional(),
+    user: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, {
+        error: "write a user name of the image, like learner",
+      })
+      .optional()
+      .describe(
+        "The user the learner's terminal opens as (it must exist in the image; default: the " +
+          "image's user, usually root). Lab scripts run as the image's user.",
+      ),
     terminal: z
       .boolean()
       .default(true)

@@ -14,6 +14,8 @@ export const LABEL = {
   createdAt: "org.archlab.created-at",
   /** "false" on hosts the learner may not open a shell on. */
   terminal: "org.archlab.terminal",
+  /** The user the learner's terminal opens as (absent: the image's user). */
+  user: "org.archlab.user",
   /** On the temporary read-write registry of `images publish` (removed if a run died). */
   publisher: "org.archlab.publisher",
   /** Content hash of an image built by archlab. */

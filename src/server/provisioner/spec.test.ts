@@ -138,6 +138,19 @@ describe("envSpecFromLab", () => {
     expect(host?.ready).toEqual({ tcp: 2375, timeoutMs: 30_000 });
   });
 
+  it("passes the terminal's user through, and leaves it out when the lab names none", () => {
+    const spec = envSpecFromLab(
+      labOf({ ws: { image: "dind", type: "dind", user: "learner" }, db: { image: "redis" } }),
+      options,
+    );
+    expect(spec.hosts.find((h) => h.name === "ws")?.user).toBe("learner");
+    expect(spec.hosts.find((h) => h.name === "db")).not.toHaveProperty("user");
+  });
+
+  it("refuses a user name that is not one", () => {
+    expect(() => labOf({ ws: { image: "dind", user: "root; rm -rf /" } })).toThrow(/user name/);
+  });
+
   it("does not give ordinary hosts DOCKER_TCP_PORT", () => {
     const host = envSpecFromLab(labOf({ ws: { image: "workstation" } }), options).hosts[0];
     expect(host?.env).not.toHaveProperty("DOCKER_TCP_PORT");

@@ -52,6 +52,7 @@ export function envSpecFromLab(
     capAdd: h.capAdd,
     ...(readiness(h) ? { ready: readiness(h) } : {}),
     terminal: h.terminal,
+    ...(h.user ? { user: h.user } : {}),
   }));
   return {
     labId: lab.id,

@@ -23,6 +23,8 @@ export interface HostSpec {
   capAdd: string[];
   ready?: Readiness;
   terminal: boolean;
+  /** The user the learner's terminal opens as (default: the image's user). */
+  user?: string;
   /** Extra DNS names on the environment's networks (internal hosts only). */
   aliases?: string[];
   /** Named volumes to mount (internal hosts only, e.g. the registry mirror's storage). */
@@ -58,6 +60,8 @@ export interface EnvHost {
   name: string;
   state: string;
   terminal: boolean;
+  /** The user the learner's terminal opens as, when the lab names one. */
+  user?: string;
   /** Published ports: container port -> port on the server's loopback. */
   ports: { container: number; hostPort: number }[];
 }

@@ -76,6 +76,12 @@ describe("containerConfig: an ordinary host", () => {
     });
   });
 
+  it("records the terminal's user in a label only when the lab names one", () => {
+    expect(config.Labels).not.toHaveProperty(LABEL.user);
+    const withUser = containerConfig(ENV, envSpec([]), hostSpec({ user: "learner" }), "img", {});
+    expect(withUser.Labels?.[LABEL.user]).toBe("learner");
+  });
+
   it("drops every capability and adds back only the default set plus its capAdd", () => {
     expect(hc.CapDrop).toEqual(["ALL"]);
     expect([...(hc.CapAdd ?? [])].sort()).toEqual([...DEFAULT_CAPS, "NET_ADMIN"].sort());

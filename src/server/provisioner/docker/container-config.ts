@@ -96,7 +96,11 @@ export function containerConfig(
     Image: imageRef,
     ...(host.command ? { Cmd: host.command } : {}),
     Env: env,
-    Labels: { ...labels, [LABEL.host]: host.name },
+    Labels: {
+      ...labels,
+      [LABEL.host]: host.name,
+      ...(host.user ? { [LABEL.user]: host.user } : {}),
+    },
     ExposedPorts: Object.fromEntries(host.ports.map((p) => [`${p}/tcp`, {}])),
     HostConfig: {
       Init: true,

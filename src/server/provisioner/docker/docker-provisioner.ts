@@ -57,6 +57,7 @@ function envFromContainers(envId: string, containers: ContainerSummary[]): Env {
         name: c.Labels[LABEL.host] ?? "",
         state: c.State,
         terminal: c.Labels[LABEL.terminal] !== "false",
+        ...(c.Labels[LABEL.user] ? { user: c.Labels[LABEL.user] } : {}),
         ports: (c.Ports ?? [])
           .filter((p) => p.PublicPort)
           .map((p) => ({ container: p.PrivatePort, hostPort: p.PublicPort })),
@@ -236,6 +237,13 @@ export class DockerProvisioner implements Provisioner {
   }
 
   private async container(envId: string, host: string): Promise<Docker.Container> {
+    return (await this.host(envId, host)).container;
+  }
+
+  private async host(
+    envId: string,
+    host: string,
+  ): Promise<{ container: Docker.Container; user?: string }> {
     const env = await this.get(envId);
     const found = env.hosts.find((h) => h.name === host);
     if (!found)
@@ -244,7 +252,8 @@ export class DockerProvisioner implements Provisioner {
         host,
         env.hosts.map((h) => h.name),
       );
-    return this.docker.getContainer(names.container(envId, host));
+    const container = this.docker.getContainer(names.container(envId, host));
+    return found.user ? { container, user: found.user } : { container };
   }
 
   async exec(
@@ -258,7 +267,8 @@ export class DockerProvisioner implements Provisioner {
   }
 
   async openShell(envId: string, host: string, size: ShellSize): Promise<Shell> {
-    return openShellInContainer(await this.container(envId, host), size);
+    const { container, user } = await this.host(envId, host);
+    return openShellInContainer(container, size, user);
   }
 }
 

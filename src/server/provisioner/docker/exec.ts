@@ -89,19 +89,26 @@ export async function execInContainer(
   };
 }
 
-export async function openShellInContainer(
-  container: Docker.Container,
-  size: ShellSize,
-): Promise<Shell> {
-  const exec = await container.exec({
-    Cmd: ["bash", "-l"],
+/** The exec options of the learner's terminal: a login shell, as `user` in their home. */
+export function shellExecOptions(size: ShellSize, user?: string): Docker.ExecCreateOptions {
+  return {
+    // As a named user, start in their home (the engine sets HOME from the image's passwd).
+    Cmd: user ? ["bash", "-c", 'cd "$HOME" 2>/dev/null; exec bash -l'] : ["bash", "-l"],
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
     Tty: true,
     Env: ["TERM=xterm-256color", "LANG=C.UTF-8", `COLUMNS=${size.cols}`, `LINES=${size.rows}`],
-    WorkingDir: "/root",
-  });
+    ...(user ? { User: user } : { WorkingDir: "/root" }),
+  };
+}
+
+export async function openShellInContainer(
+  container: Docker.Container,
+  size: ShellSize,
+  user?: string,
+): Promise<Shell> {
+  const exec = await container.exec(shellExecOptions(size, user));
   const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
   const resize = async ({ cols, rows }: ShellSize) => {
     await exec.resize({ h: rows, w: cols });
