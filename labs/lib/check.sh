@@ -72,6 +72,111 @@ http_fetch() {
   return "$rc"
 }
 
+# --- Docker: containers and their networks (where `docker` reaches the learner's engine) ---
+
+# container_state NAME — running, exited, ...; nothing when there is no such container.
+container_state() { docker container inspect "$1" --format '{{.State.Status}}' 2>/dev/null; }
+
+# container_nets NAME — the networks NAME is attached to, space-separated.
+container_nets() {
+  docker container inspect "$1" --format '{{range $n, $_ := .NetworkSettings.Networks}}{{$n}} {{end}}' 2>/dev/null | xargs
+}
+
+# expect_running NAME [LOG] — fails unless a container NAME is running (with LOG, the failure
+# also quotes the container's last log line).
+expect_running() {
+  local state last=""
+  state=$(container_state "$1")
+  [ "$state" != running ] || return 0
+  [ -z "${2:-}" ] || last=$(docker logs --tail 2 "$1" 2>&1 | tail -1)
+  fail "there is no running container named $1${last:+; its last words: $last}" \
+    "没有正在运行的 $1 容器${last:+；它最后的输出：$last}" \
+    running "${state:-$(t "no container" "没有这个容器")}"
+}
+
+# docker_snapshot NAME... — one inspect for all NAMEs (each docker call costs a few tenths of a
+# second) into DOCKER_SNAPSHOT, a line "/NAME STATUS NETWORK=IP ..." per existing container;
+# then snap_state NAME, snap_nets NAME, snap_ips NAME, snap_on NAME NETWORK read it.
+docker_snapshot() {
+  DOCKER_SNAPSHOT=$(docker container inspect "$@" --format \
+    '{{.Name}} {{.State.Status}} {{range $n, $v := .NetworkSettings.Networks}}{{$n}}={{$v.IPAddress}} {{end}}' 2>/dev/null)
+}
+_snap_line() { printf '%s\n' "${DOCKER_SNAPSHOT:-}" | grep "^/$1 "; }
+snap_state() { _snap_line "$1" | cut -d' ' -f2; }
+snap_nets() { _snap_line "$1" | cut -d' ' -f3- | tr ' ' '\n' | cut -d= -f1 | xargs; }
+snap_ips() { _snap_line "$1" | cut -d' ' -f3- | tr ' ' '\n' | cut -d= -f2 | xargs; }
+snap_on() { case " $(snap_nets "$1") " in *" $2 "*) return 0 ;; esac; return 1; }
+
+# TCP_PROBE — a program for `bash -c "$TCP_PROBE" probe HOST:PORT...` (run inside a container):
+# tries a TCP connection to each (in parallel, 3 s each) and prints "HOST:PORT open|closed".
+# shellcheck disable=SC2016
+TCP_PROBE='for t in "$@"; do
+  ( if timeout 3 bash -c "exec 3<>/dev/tcp/${t%:*}/${t##*:}" 2>/dev/null; then echo "$t open"; else echo "$t closed"; fi ) &
+done; wait'
+
+# probe_open FILE HOST:PORT — whether TCP_PROBE's output, saved in FILE, found HOST:PORT open.
+probe_open() { grep -qx "$2 open" "$1"; }
+
+# probe_reached FILE NAME PORT — prints the first of NAME:PORT and NAME's addresses:PORT (from
+# the snapshot) that the probe in FILE found open; returns 1 when it reached none of them.
+probe_reached() {
+  local t
+  for t in "$2:$3" $(printf "%s:$3 " $(snap_ips "$2")); do
+    if probe_open "$1" "$t"; then
+      printf '%s' "$t"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# redis_client_from CONTAINER IP — waits up to 3 s for the Redis in CONTAINER to list a client
+# connected from IP. Returns 1 when none came; REDIS_CLIENTS then names the clients it has.
+redis_client_from() {
+  local clients _
+  for _ in 1 2 3 4 5 6; do
+    clients=$(docker exec "$1" redis-cli CLIENT LIST 2>/dev/null)
+    case "$clients" in *"addr=$2:"*) return 0 ;; esac
+    sleep 0.5
+  done
+  REDIS_CLIENTS=$(printf '%s\n' "$clients" | grep -o 'addr=[0-9.]*' | grep -v 127.0.0.1 | xargs)
+  return 1
+}
+
+# snap_only_on NAME NETWORK — fails unless NAME (in the snapshot) is on NETWORK and no other.
+snap_only_on() {
+  [ "$(snap_nets "$1")" = "$2" ] ||
+    fail "$1 should be on $2 only" "$1 应该只在 $2 上" "$2" "$(snap_nets "$1")"
+}
+
+# expect_counter CONTAINER KEY CLIENT — fails unless the Redis in CONTAINER holds KEY >= 1
+# (the counter CLIENT increments once it is connected); sets COUNTER to its value. (Call it
+# directly: a fail inside $(...) would only end that subshell.)
+expect_counter() {
+  COUNTER=$(docker exec "$1" redis-cli GET "$2")
+  [ "${COUNTER:-0}" -ge 1 ] 2>/dev/null ||
+    fail "$3 is connected, but $1 has no $2 counter yet" "$3 已经连上了，但 $1 里还没有 $2 计数" \
+      "$2 >= 1" "${COUNTER:-(nil)}"
+}
+
+# --- MariaDB Galera ---------------------------------------------------------------------------
+
+# mariadb_q HOST SQL — runs SQL on HOST as the grader's user; prints the rows (tab-separated).
+mariadb_q() { mariadb -h "$1" -u grader -pgrader --connect-timeout=3 -N -B -e "$2" 2>&1; }
+
+# wsrep_status HOST — reads HOST's SHOW GLOBAL STATUS LIKE 'wsrep_%' into WSREP; returns 1
+# when MariaDB does not answer there. wsrep_field KEY then prints one value.
+wsrep_status() { WSREP=$(mariadb_q "$1" "SHOW GLOBAL STATUS LIKE 'wsrep_%'"); }
+wsrep_field() { printf '%s\n' "${WSREP:-}" | awk -F'\t' -v k="$1" '$1 == k {print $2}'; }
+
+# expect_wsrep KEY VALUE EN ZH — fails with EN/ZH and "KEY VALUE" / "KEY <actual>" unless the
+# last wsrep_status had KEY = VALUE.
+expect_wsrep() {
+  local got
+  got=$(wsrep_field "$1")
+  [ "$got" = "$2" ] || fail "$3" "$4" "$1 $2" "$1 $got"
+}
+
 # --- Load balancing: which instance answered -------------------------------------------------
 # The shop's answers are JSON naming the instance that served them ("instance": "api-2").
 
@@ -146,6 +251,37 @@ shop_confirm_served() {
   done
 }
 
+# lb_expect_roundrobin BALANCER URL NONE_EN NONE_ZH NEVER_EN NEVER_ZH — sends 30 requests to
+# URL and passes only if none fails, api-1, api-2 and api-3 each answer 7 to 13 of them (about a
+# third), and each shop's own counter confirms it. NONE_* is the hint when the shop answers
+# none; NEVER_* when one instance never answers. Sets LB_SEEN to the tally.
+lb_expect_roundrobin() {
+  local name=$1 url=$2 n=30 i got seen each
+  shop_snapshot api-1 api-2 api-3
+  lb_send "$url" $n
+  seen=$(lb_seen api-1 api-2 api-3)
+  each=$(t "about 10 each" "每个约 10 个")
+  [ "$LB_ERRORS" -lt $n ] ||
+    fail "none of $n requests through $name was answered by the shop: $3" \
+      "经过 $name 的 $n 个请求没有一个是商城回答的：$4" \
+      "$(t "answers from api-1, api-2 and api-3" "来自 api-1、api-2、api-3 的回答")" "$(lb_summary)"
+  [ "$LB_ERRORS" = 0 ] ||
+    fail "$LB_ERRORS of $n requests through $name failed" "经过 $name 的 $n 个请求里有 $LB_ERRORS 个失败" "failed=0" "$seen"
+  for i in 1 2 3; do
+    [ "$(lb_count "api-$i")" -gt 0 ] ||
+      fail "api-$i never answered: $5" "api-$i 一次都没有回答：$6" "$each" "$seen"
+  done
+  for i in 1 2 3; do
+    got=$(lb_count "api-$i")
+    if [ "$got" -lt 7 ] || [ "$got" -gt 13 ]; then
+      fail "the requests are not spread evenly (round robin gives each instance about a third)" \
+        "请求分配得不均匀（轮询会让每个实例各得约三分之一）" "$each" "$seen"
+    fi
+  done
+  shop_confirm_served api-1 api-2 api-3
+  LB_SEEN=$seen
+}
+
 # --- HAProxy's own view (its statistics page as CSV) -------------------------------------------
 
 # haproxy_stats_ok STATS_URL — fails with a clear message unless HAProxy's statistics page
@@ -181,6 +317,93 @@ haproxy_servers() {
 # haproxy_field HOST N — field N of HOST's row in HAPROXY_ROWS (2 status, 3 check, 4 code).
 haproxy_field() {
   printf '%s\n' "${HAPROXY_ROWS:-}" | awk -F'|' -v s="$1" -v f="$2" '$1 == s { print $f; exit }'
+}
+
+# --- Processes and sockets, read from the kernel of the host the check runs on ---------------
+# (/proc and `ss`: what really runs and listens, not what a configuration file says.)
+
+# listener_pids PORT — the processes holding a listening TCP socket on PORT (any address), one
+# per line (a pre-fork server's master and its workers share one socket).
+listener_pids() { ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -un; }
+
+# listen_addresses PID — the addresses PID listens on (e.g. 127.0.0.1:8000), one per line.
+listen_addresses() { ss -Hltnp 2>/dev/null | awk -v p="pid=$1," 'index($0, p) { print $4 }' | sort -u; }
+
+# proc_cmdline PID — PID's command line, arguments separated by spaces ("?" when gone).
+proc_cmdline() {
+  local c
+  c=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) && [ -n "$c" ] || c="?"
+  printf '%s' "${c% }"
+}
+
+# proc_comm PID — PID's command name (e.g. nginx); proc_ppid PID — its parent's pid.
+proc_comm() { cat "/proc/$1/comm" 2>/dev/null; }
+proc_ppid() { awk '/^PPid:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
+# children_of PID — the processes whose parent is PID, one per line.
+children_of() {
+  local d
+  for d in /proc/[0-9]*; do
+    [ "$(awk '/^PPid:/ { print $2 }' "$d/status" 2>/dev/null)" = "$1" ] && echo "${d#/proc/}"
+  done
+  return 0
+}
+
+# server_kind PID — which Python web server PID is, from its command line: gunicorn, uwsgi,
+# runserver (Django's development server) or other.
+server_kind() {
+  local c
+  [[ ${1:-} =~ ^[0-9]+$ ]] || { echo other; return; }
+  c=" $(proc_cmdline "$1") "
+  case "$c" in
+    *"manage.py runserver "* | *"manage.py runserver"* | *"django-admin runserver "*) echo runserver ;;
+    *"/gunicorn "* | " gunicorn "* | *" -m gunicorn "*) echo gunicorn ;;
+    " uwsgi"* | " /usr/bin/uwsgi"*) echo uwsgi ;;
+    *) echo other ;;
+  esac
+}
+
+# pids_of_kind KIND — every process that server_kind names KIND, one per line.
+pids_of_kind() {
+  local d
+  for d in /proc/[0-9]*; do
+    [ "$(server_kind "${d#/proc/}")" = "$1" ] && echo "${d#/proc/}"
+  done
+  return 0
+}
+
+# --- The web tier's Django shop: who made a response ----------------------------------------
+# Every response the shop's application makes carries X-Shop-Pid (the process that ran it) and
+# X-Shop-Database (the ORM's database); a file nginx serves from disk carries neither.
+
+# shop_fetch URL [SECONDS] — one GET; sets SHOP_STATUS (000 when nothing answered), SHOP_BODY
+# and SHOP_HEADERS (lowercase names, "name: value" per line). Then: shop_header NAME.
+shop_fetch() {
+  local h b
+  h=$(mktemp) b=$(mktemp)
+  SHOP_STATUS=$(curl -s -m "${2:-5}" -D "$h" -o "$b" -w '%{http_code}' "$1")
+  SHOP_BODY=$(cat "$b")
+  SHOP_HEADERS=$(tr -d '\r' <"$h" | awk -F': ' 'NF > 1 { printf "%s: %s\n", tolower($1), substr($0, length($1) + 3) }')
+  rm -f "$h" "$b"
+}
+shop_header() { printf '%s\n' "${SHOP_HEADERS:-}" | sed -n "s/^$1: //p" | tail -1; }
+
+# shop_parallel N URL [SECONDS] — N GETs of URL at once; sets SHOP_ELAPSED_MS (until the last
+# answer), SHOP_FAILED (how many were not HTTP 200), SHOP_STATUSES (all statuses) and
+# SHOP_PIDS (the X-Shop-Pid of each answer, space-separated).
+shop_parallel() {
+  local work i t0
+  work=$(mktemp -d)
+  t0=$(date +%s%N)
+  for ((i = 1; i <= $1; i++)); do
+    curl -s -m "${3:-10}" -D "$work/$i.h" -o /dev/null -w '%{http_code}' "$2" >"$work/$i.code" &
+  done
+  wait
+  SHOP_ELAPSED_MS=$((($(date +%s%N) - t0) / 1000000))
+  SHOP_STATUSES=$(cat "$work"/*.code | xargs)
+  SHOP_FAILED=$(printf '%s\n' $SHOP_STATUSES | grep -cvx 200)
+  SHOP_PIDS=$(cat "$work"/*.h 2>/dev/null | tr -d '\r' | sed -n 's/^[Xx]-[Ss]hop-[Pp]id: *//p' | xargs)
+  rm -rf "$work"
 }
 
 # --- end of labs/lib/check.sh; the step's own check follows ----------------------------------
