@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import pc from "picocolors";
 import path from "node:path";
 import { loadAllLabs, PROJECT_ROOT } from "../../lab/catalog.ts";
+import { lintCheckMessages } from "../../lab/check-messages.ts";
 import { lintLessons } from "../../lab/lessons.ts";
 import { formatProblem } from "../../lab/loader.ts";
 import { labJsonSchema } from "../../lab/schema.ts";
@@ -22,7 +23,13 @@ export function registerLint(program: Command): void {
       const { labs, problems } = loadAllLabs();
       problems.push(...lintLessons(path.join(PROJECT_ROOT, "lessons"), labs));
       for (const p of problems) console.error(pc.red(formatProblem(p)));
-      console.log(`${labs.length} labs, ${problems.length} problems`);
+      // Warnings: check messages a Chinese page would show in English.
+      const warnings = labs.flatMap(lintCheckMessages);
+      for (const w of warnings) console.error(pc.yellow(`${formatProblem(w)} (warning)`));
+      console.log(
+        `${labs.length} labs, ${problems.length} problems` +
+          (warnings.length > 0 ? `, ${warnings.length} warnings` : ""),
+      );
       process.exitCode = problems.length > 0 ? 1 : 0;
     });
   program
