@@ -53,6 +53,7 @@ describe("cluster:", () => {
     expect(lab.hosts.node2?.type).toBe("kube-node");
     expect(lab.hosts.node2?.env.KUBE_NODES).toBe("node1 node2 node3");
     expect(lab.hosts.node1?.memory).toBe("1536m");
+    expect(lab.hosts.node1?.user).toBe("learner");
   });
 
   it("lets scripts and tabs name the cluster's hosts", () => {

@@ -51,6 +51,8 @@ export function clusterHosts(cluster: Cluster, network: string): Record<string, 
       // The node's engine is up; kubelet starts once the lab server hands over its kubeconfig.
       ready: { command: "test -e /run/kube-node-engine", timeoutSeconds: readyWithin },
       terminal: true,
+      // No root shell on a node: its one root power is `sudo kubelet-ctl` (see the image).
+      user: "learner",
     };
   }
   return hosts;
