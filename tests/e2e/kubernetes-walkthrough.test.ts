@@ -1,0 +1,120 @@
+// A newcomer takes the Kubernetes lesson (06) in the browser on a real cluster, using only what
+// the page offers: in every step, press each Run button in order, then Check — and every step
+// must turn green. Blocks the lesson tells the learner to run on node2 (`sudo kubelet-ctl ...`)
+// are run in the node2 tab, which the test opens by clicking it, as a learner would.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningServer } from "../../src/server/http/server.ts";
+import { launchBrowser, screenText, startTestServer, waitForScreen } from "./harness.ts";
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const WORKSTATION_PROMPT = /root@workstation:[^$#]*#\s*$/;
+const NODE2_PROMPT = /learner@node2:[^$#]*\$\s*$/;
+
+/** Waits until the visible terminal ends with `prompt` and has been still for a moment. */
+async function waitForIdlePrompt(page: Page, prompt: RegExp, timeoutMs = 240_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  let stableSince = Date.now();
+  while (Date.now() < deadline) {
+    const text = (await screenText(page)).trimEnd();
+    if (text !== last) {
+      last = text;
+      stableSince = Date.now();
+    } else if (prompt.test(text.split("\n").at(-1) ?? "") && Date.now() - stableSince > 1000) {
+      return;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`the terminal never came back to a prompt; it shows:\n${last}`);
+}
+
+async function checkUntilPassed(page: Page, stepId: string, attempts = 10): Promise<string> {
+  const step = page.locator(`.step[data-step="${stepId}"]`);
+  let message = "";
+  for (let i = 0; i < attempts; i++) {
+    await step.locator('[data-action="check"]').click();
+    await page.waitForFunction(
+      (id) => {
+        const r = document.querySelector(`.step[data-step="${id}"] .step-result`);
+        return r && r.getAttribute("data-kind") !== "info";
+      },
+      stepId,
+      { timeout: 60_000 },
+    );
+    const kind = await step.locator(".step-result").getAttribute("data-kind");
+    message = (await step.locator(".step-result").textContent()) ?? "";
+    if (kind === "ok") return message;
+    await page.waitForTimeout(3000); // a rollout or an endpoint may still be settling
+  }
+  throw new Error(`step ${stepId} never passed; last result: ${message}`);
+}
+
+async function openTab(page: Page, host: string): Promise<void> {
+  await page.click(`.lab-tabs [data-host="${host}"]`);
+  await expect
+    .poll(() => page.locator(`.lab-tabs [data-host="${host}"]`).getAttribute("aria-selected"))
+    .toBe("true");
+}
+
+describe.each(["/en/06-kubernetes/", "/zh/06-kubernetes/"])("walking through %s", (lesson) => {
+  it(
+    "turns every step green by pressing only the lesson's Run buttons and Check",
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(server.url + lesson);
+      await page.click('.lab-panel [data-action="start-lab"]');
+      await waitForScreen(page, /root@workstation/, 420_000);
+      const steps = await page
+        .locator(".step")
+        .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.step as string));
+      expect(steps).toEqual([
+        "label-dns-node",
+        "deploy-shop",
+        "self-healing",
+        "cluster-ip",
+        "node-port",
+        "scale",
+        "rolling-update",
+        "readiness-probe",
+        "configmap",
+      ]);
+      const timings: string[] = [];
+      for (const stepId of steps) {
+        const started = Date.now();
+        const runs = page.locator(`.step[data-step="${stepId}"] [data-action="run"]`);
+        const count = await runs.count();
+        for (let i = 0; i < count; i++) {
+          const code =
+            (await runs.nth(i).evaluate((b) => b.parentElement?.nextElementSibling?.textContent)) ??
+            "";
+          const onNode2 = /sudo kubelet-ctl/.test(code);
+          if (onNode2) await openTab(page, "node2");
+          await runs.nth(i).click();
+          await waitForIdlePrompt(page, onNode2 ? NODE2_PROMPT : WORKSTATION_PROMPT);
+          if (onNode2) await openTab(page, "workstation");
+        }
+        await checkUntilPassed(page, stepId);
+        expect(await page.locator(`.step[data-step="${stepId}"]`).getAttribute("class")).toContain(
+          "done",
+        );
+        timings.push(`${stepId} ${Math.round((Date.now() - started) / 1000)} s`);
+      }
+      console.log(`${lesson}: ${timings.join(", ")}`);
+      await context.close();
+    },
+    40 * 60_000,
+  );
+});
