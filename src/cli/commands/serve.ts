@@ -29,7 +29,7 @@ function parsePort(text: string): number {
 
 export async function serve(
   opts: ServeOptions,
-  extra: { workshop?: WorkshopConfig; quiet?: boolean } = {},
+  extra: { workshop?: WorkshopConfig; quiet?: boolean; tls?: { cert: string; key: string } } = {},
 ): Promise<RunningServer> {
   const port = parsePort(opts.port);
   if (siteIsStale()) {
@@ -52,6 +52,7 @@ export async function serve(
     docker,
     provisioner,
     ...(extra.workshop ? { workshop: extra.workshop } : {}),
+    ...(extra.tls ? { tls: { cert: extra.tls.cert, key: extra.tls.key } } : {}),
   });
   if (!extra.quiet)
     console.log(`\n  archlab is serving the course at ${pc.bold(pc.green(`${running.url}/`))}\n`);

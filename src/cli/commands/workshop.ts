@@ -8,6 +8,7 @@ import { type Command, Option } from "commander";
 import pc from "picocolors";
 import { labIds, loadAllLabs } from "../../lab/catalog.ts";
 import { formatDuration } from "../../lab/units.ts";
+import { resolveTls, tlsFromOptions, type TlsMaterial } from "../../server/http/tls.ts";
 import { Store } from "../../server/storage/store.ts";
 import {
   assertKnownLabs,
@@ -33,6 +34,9 @@ interface WorkshopOptions {
   port?: string;
   db: string;
   prepare: boolean;
+  tls?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 function integer(flag: string, text: string | undefined): number | undefined {
@@ -43,7 +47,10 @@ function integer(flag: string, text: string | undefined): number | undefined {
 
 /** The options given on the command line, as config fields (absent ones stay absent). */
 function overridesOf(opts: WorkshopOptions): Record<string, unknown> {
+  const tls = tlsFromOptions(opts);
   return {
+    tls:
+      typeof tls === "object" ? { cert: path.resolve(tls.cert), key: path.resolve(tls.key) } : tls,
     name: opts.name,
     labs: opts.labs
       ?.split(",")
@@ -73,12 +80,25 @@ function announce(
   joinUrl: string,
   code: string,
   instructorUrl: string,
+  tls: TlsMaterial | undefined,
 ): void {
   const line = pc.dim("─".repeat(64));
   console.log(`\n${line}\n  ${pc.bold(config.name)}`);
   console.log(
     `  labs ${config.labs.join(", ")} · ${config.seats} seats · ${formatDuration(config.sessionMs)} each · idle after ${formatDuration(config.idleMs)} · warm pool ${config.pool.size}/lab`,
   );
+  if (tls) {
+    console.log(
+      `\n  HTTPS with ${tls.selfSigned ? "a self-signed certificate" : "the certificate"} ${tls.certFile} (valid until ${tls.validTo.toISOString().slice(0, 10)})`,
+    );
+    console.log(`  SHA-256 fingerprint ${pc.bold(tls.fingerprint256)}`);
+    if (tls.selfSigned)
+      console.log(
+        pc.dim(
+          "  Browsers warn about a self-signed certificate: check that the fingerprint they show is this one, then accept it.",
+        ),
+      );
+  }
   console.log(`\n  Learners join at   ${pc.bold(pc.green(joinUrl))}`);
   console.log(`  with the code      ${pc.bold(pc.green(code))}`);
   console.log(
@@ -109,21 +129,31 @@ export function registerWorkshop(program: Command): void {
     .option("--host <address>", "address to bind (default 0.0.0.0: the room must reach it)")
     .option("--port <port>", "port (default 4321)")
     .option("--db <file>", "SQLite file for progress and reports", DEFAULT_DB)
+    .option(
+      "--tls",
+      "serve HTTPS/WSS with a self-signed certificate (kept beside --db) and print its fingerprint",
+    )
+    .option("--tls-cert <file>", "serve HTTPS/WSS with this PEM certificate (with --tls-key)")
+    .option("--tls-key <file>", "the PEM private key of --tls-cert")
     .addOption(new Option("--no-prepare", "skip the engine and image check (they are ready)"))
     .action(async (opts: WorkshopOptions) => {
       const config = loadWorkshopConfig(opts.config, overridesOf(opts));
       // Fail before images and the site are built.
       assertKnownLabs(config.labs, labIds());
+      const tls = await resolveTls(config.tls, {
+        bindHost: config.host,
+        dir: path.join(path.dirname(path.resolve(opts.db)), "tls"),
+      });
       if (opts.prepare) await prepareEngine();
       const running = await serve(
         { host: config.host, port: String(config.port), db: opts.db },
-        { workshop: config, quiet: true },
+        { workshop: config, quiet: true, ...(tls ? { tls } : {}) },
       );
       const w = running.workshop;
       if (!w) return;
       const port = new URL(running.url).port;
-      w.publicUrl = `http://${roomAddress(config.host)}:${port}`;
-      announce(config, w.joinUrl, w.room.code, w.instructorUrl);
+      w.publicUrl = `${tls ? "https" : "http"}://${roomAddress(config.host)}:${port}`;
+      announce(config, w.joinUrl, w.room.code, w.instructorUrl, tls);
     });
   workshop
     .command("report")

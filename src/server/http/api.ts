@@ -8,7 +8,7 @@ import type { Grader } from "../grader/grader.ts";
 import type { LabSessions } from "../sessions/lab-sessions.ts";
 import type { Store } from "../storage/store.ts";
 import type { Workshop } from "../workshop/workshop.ts";
-import { learnerCookie, readCookie, TOKEN_COOKIE } from "./cookies.ts";
+import { learnerCookie, overTls, readCookie, TOKEN_COOKIE } from "./cookies.ts";
 import { HttpError, json } from "./respond.ts";
 import { httpErrorOf, type WorkshopApi } from "./workshop-api.ts";
 
@@ -118,7 +118,12 @@ export async function handleApi(
     if (existing && deps.store.learnerByToken(existing))
       return json(res, 200, { ok: true, created: false });
     const { token } = deps.store.createLearner();
-    return json(res, 201, { ok: true, created: true }, { "set-cookie": learnerCookie(token) });
+    return json(
+      res,
+      201,
+      { ok: true, created: true },
+      { "set-cookie": learnerCookie(token, overTls(req)) },
+    );
   }
 
   if (parts[0] === "labs" && parts[1] !== undefined) {

@@ -1,10 +1,17 @@
 // The learner's cookie: an unguessable token, HttpOnly (scripts cannot read it), SameSite=Strict
-// (other sites cannot send it).
+// (other sites cannot send it), and Secure when the server speaks TLS (never sent in clear text).
+import type { IncomingMessage } from "node:http";
+
 export const TOKEN_COOKIE = "archlab_learner";
 const ONE_YEAR_S = 365 * 24 * 3600;
 
-export function learnerCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${ONE_YEAR_S}`;
+/** Whether the request came over TLS (the server was started with a certificate). */
+export function overTls(req: IncomingMessage): boolean {
+  return (req.socket as { encrypted?: boolean }).encrypted === true;
+}
+
+export function learnerCookie(token: string, secure = false): string {
+  return `${TOKEN_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${ONE_YEAR_S}${secure ? "; Secure" : ""}`;
 }
 
 export function readCookie(header: string | undefined, name: string): string | undefined {
@@ -21,6 +28,6 @@ export function readCookie(header: string | undefined, name: string): string | u
  */
 export const INSTRUCTOR_COOKIE = "archlab_instructor";
 
-export function instructorCookie(key: string): string {
-  return `${INSTRUCTOR_COOKIE}=${key}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${2 * 24 * 3600}`;
+export function instructorCookie(key: string, secure = false): string {
+  return `${INSTRUCTOR_COOKIE}=${key}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${2 * 24 * 3600}${secure ? "; Secure" : ""}`;
 }

@@ -1,6 +1,7 @@
 // One process serves it all on one port: the built course site, the HTTP API and the terminal
 // WebSocket. Binds 127.0.0.1 by default (DESIGN §5).
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type Docker from "dockerode";
 import { WebSocketServer } from "ws";
@@ -37,6 +38,8 @@ export interface ServerOptions {
   workshop?: WorkshopConfig;
   /** How often a workshop checks seats for expiry and idleness (tests shorten it). */
   workshopSweepMs?: number;
+  /** Serve HTTPS and WSS with this certificate and key (PEM); cookies are then Secure. */
+  tls?: { cert: string; key: string };
 }
 
 export interface RunningServer {
@@ -127,7 +130,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
   reaper.unref();
 
-  const server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     res.setHeader("x-frame-options", "SAMEORIGIN");
     const pathname = (req.url ?? "/").split("?")[0] ?? "/";
     if (pathname.startsWith("/api/")) {
@@ -150,7 +153,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } else {
       sendError(res, new HttpError(405, "method", `${req.method} is not allowed here`));
     }
-  });
+  };
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
+    : createServer(handler);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES + 16 });
   server.on("upgrade", (req, socket, head) => {
@@ -196,7 +202,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const { port } = server.address() as AddressInfo;
   const shownHost = options.host === "0.0.0.0" ? "localhost" : options.host;
-  const url = `http://${shownHost}:${port}`;
+  const url = `${options.tls ? "https" : "http"}://${shownHost}:${port}`;
   if (workshop) {
     workshop.publicUrl = url;
     workshop.start(options.workshopSweepMs);

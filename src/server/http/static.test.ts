@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readCookie, learnerCookie } from "./cookies.ts";
+import { instructorCookie, learnerCookie, overTls, readCookie } from "./cookies.ts";
 import { resolveStatic } from "./static.ts";
 
 const root = mkdtempSync(path.join(tmpdir(), "archlab-static-"));
@@ -33,5 +33,17 @@ describe("learner cookie", () => {
     expect(header).toMatch(/SameSite=Strict/);
     expect(readCookie(`a=1; ${header.split(";")[0]}; b=2`, "archlab_learner")).toBe("tok_123");
     expect(readCookie(undefined, "archlab_learner")).toBeUndefined();
+  });
+});
+
+describe("cookies under TLS", () => {
+  it("carry Secure only when the request came over TLS", () => {
+    expect(learnerCookie("t")).not.toMatch(/Secure/);
+    expect(learnerCookie("t", true)).toMatch(/; Secure$/);
+    expect(instructorCookie("k")).not.toMatch(/Secure/);
+    expect(instructorCookie("k", true)).toMatch(/; Secure$/);
+    const req = (socket: object) => ({ socket }) as unknown as Parameters<typeof overTls>[0];
+    expect(overTls(req({ encrypted: true }))).toBe(true);
+    expect(overTls(req({}))).toBe(false);
   });
 });

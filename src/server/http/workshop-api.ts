@@ -13,6 +13,7 @@ import {
   INSTRUCTOR_COOKIE,
   instructorCookie,
   learnerCookie,
+  overTls,
   readCookie,
   TOKEN_COOKIE,
 } from "./cookies.ts";
@@ -191,7 +192,7 @@ export class WorkshopApi {
       if (!learnerId) {
         const created = this.store.createLearner();
         learnerId = created.id;
-        headers["set-cookie"] = learnerCookie(created.token);
+        headers["set-cookie"] = learnerCookie(created.token, overTls(req));
       }
     }
     const seat = this.workshop.join(learnerId, body.name);
@@ -223,7 +224,10 @@ export function instructorEntry(
     );
     return;
   }
-  res.writeHead(303, { location: "/workshop/", "set-cookie": instructorCookie(key as string) });
+  res.writeHead(303, {
+    location: "/workshop/",
+    "set-cookie": instructorCookie(key as string, overTls(req)),
+  });
   res.end();
 }
 

@@ -29,6 +29,7 @@ describe("parseWorkshopConfig", () => {
       pool: { size: 0, memoryBytes: 8 * GiB },
       host: "0.0.0.0",
       port: 4321,
+      tls: false,
     });
   });
 
@@ -52,6 +53,7 @@ describe("parseWorkshopConfig", () => {
       pool: { size: 2, memoryBytes: 8 * GiB },
       host: "127.0.0.1",
       port: 0,
+      tls: false,
     });
     expect(parseWorkshopConfig({ labs: ["a"], pool: { memory: "512m" } }).pool).toEqual({
       size: 0,
@@ -134,7 +136,37 @@ port: 8080
       pool: { size: 1, memoryBytes: 2 * GiB },
       host: "0.0.0.0",
       port: 8080,
+      tls: false,
     });
+  });
+
+  it("reads tls: true, and tls: {cert, key} relative to the file; the command line wins", () => {
+    expect(loadWorkshopConfig(file("tls-on.yaml", "labs: [a]\ntls: true\n"), {}).tls).toBe(true);
+    const withFiles = file(
+      "tls-files.yaml",
+      "labs: [a]\ntls: {cert: certs/room.crt, key: /etc/room.key}\n",
+    );
+    expect(loadWorkshopConfig(withFiles, {}).tls).toEqual({
+      cert: path.join(dir, "certs/room.crt"),
+      key: "/etc/room.key",
+    });
+    expect(loadWorkshopConfig(withFiles, { tls: true }).tls).toBe(true);
+    expect(loadWorkshopConfig(undefined, { labs: ["a"], tls: undefined }).tls).toBe(false);
+  });
+
+  it("refuses a tls setting that is neither true nor cert and key", () => {
+    for (const bad of ["tls: yes-please", "tls: {cert: a.crt}"]) {
+      const p = file("tls-bad.yaml", `labs: [a]\n${bad}\n`);
+      const error = errorOf(() => loadWorkshopConfig(p, {}));
+      expect(error).toBeInstanceOf(WorkshopConfigError);
+      expect(error.message, bad).toMatch(
+        /tls: write tls: true .* or tls: \{cert: FILE, key: FILE\}/,
+      );
+    }
+    const extra = file("tls-extra.yaml", "labs: [a]\ntls: {cert: a, key: b, ca: c}\n");
+    expect(errorOf(() => loadWorkshopConfig(extra, {})).message).toMatch(
+      /tls: Unrecognized key: "ca"/,
+    );
   });
 
   it("lets CLI options win over the file", () => {

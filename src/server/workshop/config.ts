@@ -2,6 +2,7 @@
 // idle environment is removed, and the warm pool. Read from a YAML file and/or CLI options;
 // every field is validated with a message that says what to write instead.
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { closest } from "../../lab/suggest.ts";
@@ -58,6 +59,19 @@ export const WorkshopConfigSchema = z
       .default({ size: 0, memory: "8g" }),
     host: z.string().default("0.0.0.0").describe("Address to bind; the room must reach it."),
     port: z.int().min(0).max(65535).default(4321),
+    tls: z
+      .union(
+        [
+          z.boolean(),
+          z.strictObject({
+            cert: z.string().min(1).describe("PEM certificate file (relative to this file)."),
+            key: z.string().min(1).describe("PEM private key file of that certificate."),
+          }),
+        ],
+        { error: "write tls: true (a self-signed certificate) or tls: {cert: FILE, key: FILE}" },
+      )
+      .default(false)
+      .describe("Serve HTTPS and WSS: true makes a self-signed certificate; or name your own."),
   })
   .describe("An archlab workshop (archlab workshop --config <file>).");
 
@@ -73,6 +87,8 @@ export interface WorkshopConfig {
   pool: { size: number; memoryBytes: number };
   host: string;
   port: number;
+  /** false: plain HTTP; true: a self-signed certificate; or certificate and key files. */
+  tls?: false | true | { cert: string; key: string };
 }
 
 export class WorkshopConfigError extends Error {}
@@ -104,6 +120,7 @@ export function parseWorkshopConfig(raw: unknown, source = "workshop"): Workshop
     pool: { size: c.pool.size, memoryBytes: parseSize(c.pool.memory) },
     host: c.host,
     port: c.port,
+    tls: c.tls,
   };
 }
 
@@ -124,6 +141,17 @@ export function loadWorkshopConfig(
     if (parsed !== null && (typeof parsed !== "object" || Array.isArray(parsed)))
       throw new WorkshopConfigError(`${file}: expected a mapping such as "labs: [docker-basics]"`);
     fromFile = (parsed ?? {}) as Record<string, unknown>;
+    // Certificate files are named relative to the workshop file.
+    const tls = fromFile.tls as { cert?: unknown; key?: unknown } | undefined;
+    if (tls && typeof tls === "object") {
+      const dir = path.dirname(path.resolve(file));
+      const resolved: Record<string, unknown> = { ...tls };
+      for (const k of ["cert", "key"] as const) {
+        const v = tls[k];
+        if (typeof v === "string" && v) resolved[k] = path.resolve(dir, v);
+      }
+      fromFile.tls = resolved;
+    }
   }
   const merged: Record<string, unknown> = { ...fromFile };
   for (const [k, v] of Object.entries(overrides)) {
