@@ -56,9 +56,13 @@ class FreshEngine {
   private proc?: ChildProcess;
 
   async start(): Promise<void> {
+    // In a network namespace of its own: a dockerd started with --bridge=none deletes any
+    // interface named docker0 it can see, which would take the machine's engine's bridge.
     this.proc = spawn(
-      "dockerd",
+      "unshare",
       [
+        "--net",
+        "dockerd",
         `--data-root=${path.join(this.dir, "data")}`,
         `--exec-root=${path.join(this.dir, "x")}`,
         `--pidfile=${path.join(this.dir, "pid")}`,
