@@ -152,7 +152,12 @@ async function addEntry(
     for await (const chunk of body) {
       hash.update(chunk);
       size += chunk.length;
-      if (!sink.write(chunk)) await new Promise<void>((r) => sink.once("drain", () => r()));
+      if (!sink.write(chunk))
+        await new Promise<void>((r) => {
+          sink.once("drain", () => r());
+          sink.once("close", () => r());
+        });
+      if (sink.destroyed) throw new Error("the archive being written was closed");
     }
   }
   (sink as unknown as { end(): void }).end();
@@ -732,11 +737,12 @@ export async function loadVerifiedBundle(
           yield c;
         }
       })();
-      const { sha256: sum } = await addEntry(
-        target,
-        partHeader(h, name, type),
-        type === "file" ? counted : undefined,
-      );
+      // If the engine stops reading (docker load or the copy failed), say why instead of waiting.
+      const consumer = target === imagesPack ? loading : (registry?.writing ?? loading);
+      const { sha256: sum } = await Promise.race([
+        addEntry(target, partHeader(h, name, type), type === "file" ? counted : undefined),
+        consumer.then(() => new Promise<never>(() => undefined)),
+      ]);
       if (type !== "file") entry.resume();
       // The file was verified; a change since (being copied over?) stops the load.
       if (type === "file" && want?.sha256 !== sum)
