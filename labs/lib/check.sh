@@ -406,4 +406,89 @@ shop_parallel() {
   rm -rf "$work"
 }
 
+# --- Processes and sockets, read from the kernel of the host the check runs on ---------------
+# (/proc and `ss`: what really runs and listens, not what a configuration file says.)
+
+# listener_pids PORT — the processes holding a listening TCP socket on PORT (any address), one
+# per line (a pre-fork server's master and its workers share one socket).
+listener_pids() { ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -un; }
+
+# listen_addresses PID — the addresses PID listens on (e.g. 127.0.0.1:8000), one per line.
+listen_addresses() { ss -Hltnp 2>/dev/null | awk -v p="pid=$1," 'index($0, p) { print $4 }' | sort -u; }
+
+# proc_cmdline PID — PID's command line, arguments separated by spaces ("?" when gone).
+proc_cmdline() {
+  local c
+  c=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) && [ -n "$c" ] || c="?"
+  printf '%s' "${c% }"
+}
+
+# proc_comm PID — PID's command name (e.g. nginx); proc_ppid PID — its parent's pid.
+proc_comm() { cat "/proc/$1/comm" 2>/dev/null; }
+proc_ppid() { awk '/^PPid:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
+# children_of PID — the processes whose parent is PID, one per line.
+children_of() { ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' '; }
+
+# server_kind PID — which Python web server PID is, from its command line: gunicorn, uwsgi,
+# runserver (Django's development server) or other.
+server_kind() {
+  SERVER_KIND=other
+  [[ ${1:-} =~ ^[0-9]+$ ]] && _server_kind_of "$(proc_cmdline "$1")"
+  echo "$SERVER_KIND"
+}
+_server_kind_of() {
+  case " $1 " in
+    *" manage.py runserver"* | *"/manage.py runserver"* | *" django-admin runserver"*) SERVER_KIND=runserver ;;
+    *"/gunicorn "* | " gunicorn "* | *" -m gunicorn "*) SERVER_KIND=gunicorn ;;
+    " uwsgi"* | " /usr/bin/uwsgi"*) SERVER_KIND=uwsgi ;;
+    *) SERVER_KIND=other ;;
+  esac
+}
+
+# pids_of_kind KIND — every process that server_kind names KIND, one per line.
+pids_of_kind() {
+  local pid args
+  while read -r pid args; do
+    _server_kind_of "$args"
+    [ "$SERVER_KIND" = "$1" ] && echo "$pid"
+  done < <(ps -eo pid=,args=)
+  return 0
+}
+
+# --- The web tier's Django shop: who made a response ----------------------------------------
+# Every response the shop's application makes carries X-Shop-Pid (the process that ran it) and
+# X-Shop-Database (the ORM's database); a file nginx serves from disk carries neither.
+
+# shop_fetch URL [SECONDS] — one GET; sets SHOP_STATUS (000 when nothing answered), SHOP_BODY
+# and SHOP_HEADERS (lowercase names, "name: value" per line). Then: shop_header NAME.
+shop_fetch() {
+  local h b
+  h=$(mktemp) b=$(mktemp)
+  SHOP_STATUS=$(curl -s -m "${2:-5}" -D "$h" -o "$b" -w '%{http_code}' "$1")
+  SHOP_BODY=$(cat "$b")
+  SHOP_HEADERS=$(tr -d '\r' <"$h" | awk -F': ' 'NF > 1 { printf "%s: %s\n", tolower($1), substr($0, length($1) + 3) }')
+  rm -f "$h" "$b"
+}
+shop_header() { printf '%s\n' "${SHOP_HEADERS:-}" | sed -n "s/^$1: //p" | tail -1; }
+
+# shop_parallel N URL [SECONDS] — N GETs of URL at once; sets SHOP_ELAPSED_MS (until the last
+# answer), SHOP_FAILED (how many were not HTTP 200), SHOP_STATUSES (all statuses), SHOP_PIDS
+# (the X-Shop-Pid of each answer, space-separated) and SHOP_BODIES (each answer's first line).
+shop_parallel() {
+  local work i t0
+  work=$(mktemp -d)
+  t0=$(date +%s%N)
+  for ((i = 1; i <= $1; i++)); do
+    curl -s -m "${3:-10}" -D "$work/$i.h" -o "$work/$i.b" -w '%{http_code}' "$2" >"$work/$i.code" &
+  done
+  wait
+  SHOP_ELAPSED_MS=$((($(date +%s%N) - t0) / 1000000))
+  SHOP_STATUSES=$(for ((i = 1; i <= $1; i++)); do cat "$work/$i.code"; echo; done | xargs)
+  SHOP_FAILED=$(printf '%s\n' $SHOP_STATUSES | grep -cvx 200)
+  SHOP_PIDS=$(cat "$work"/*.h 2>/dev/null | tr -d '\r' | sed -n 's/^[Xx]-[Ss]hop-[Pp]id: *//p' | xargs)
+  SHOP_BODIES=$(for ((i = 1; i <= $1; i++)); do head -n 1 "$work/$i.b" 2>/dev/null; echo; done | sed '/^$/d')
+  rm -rf "$work"
+}
+
 # --- end of labs/lib/check.sh; the step's own check follows ----------------------------------
