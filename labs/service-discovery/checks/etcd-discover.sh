@@ -1,7 +1,7 @@
 # Passes when shop-client runs on the client host, follows etcd, knows the three registered
 # instances and really sends them traffic (the shops' own request counters grow), and follows
 # changes: the check registers a probe instance on a short lease, which the client must pick up
-# within 4 s, then revokes the lease, and the client must drop the probe within 4 s.
+# within 6 s, then revokes the lease, and the client must drop the probe within 6 s.
 stats() { curl -s -m 2 http://client:9000/stats; }
 served() { curl -s -m 2 "http://$1:8000/admin/state" | jq -r '.served // 0' 2>/dev/null || echo 0; }
 
@@ -26,8 +26,10 @@ lease=$(etcdctl lease grant 8 | awk '/granted/ {print $2}')
 [ -n "$lease" ] || fail "etcd refused to grant a lease: is the cluster healthy?" "etcd 拒绝分配租约：集群是否正常？"
 trap 'etcdctl lease revoke "$lease" >/dev/null 2>&1' EXIT
 etcdctl put --lease="$lease" /services/shop/probe shop-1:8000 >/dev/null
+# Up to 6 s each way (a busy machine slows every command down; the client itself reacts at once).
 seen=""
-for _ in $(seq 1 20); do
+deadline=$((SECONDS + 6))
+while [ "$SECONDS" -lt "$deadline" ]; do
   if stats | jq -e '.targets.probe' >/dev/null; then seen=1; break; fi
   sleep 0.2
 done
@@ -35,7 +37,8 @@ done
   "在 /services/shop/ 下新注册的实例没有出现在 shop-client 里：它只读了一次列表，没有 watch（etcdctl watch --prefix）"
 etcdctl lease revoke "$lease" >/dev/null
 trap - EXIT
-for _ in $(seq 1 20); do
+deadline=$((SECONDS + 6))
+while [ "$SECONDS" -lt "$deadline" ]; do
   stats | jq -e '.targets.probe' >/dev/null || pass "shop-client found the three instances by a prefix read and follows every change with a watch" \
     "shop-client 通过前缀读取找到了三个实例，并通过 watch 跟踪每一次变化"
   sleep 0.2
