@@ -4,6 +4,8 @@
 //  - `cat` of a ~50 MB file through the terminal: time, and the page's worst main-thread stall;
 //  - JavaScript a lesson page ships before and after its terminal opens.
 // Run: npx tsx bench/terminal.ts   (needs the images built)
+// Another lab's terminal: LAB=docker-basics HOST=workstation LESSON=zh/03-docker-basics
+// SKIP_CAT=1 npx tsx bench/terminal.ts
 import type { Page } from "playwright-core";
 import {
   launchBrowser,
@@ -15,6 +17,9 @@ import { engine } from "../tests/integration/helpers.ts";
 import { names } from "../src/server/provisioner/docker/container-config.ts";
 
 const KEYS = Number(process.env.KEYS ?? 200);
+const LAB = process.env.LAB ?? "redis-replication";
+const HOST = process.env.HOST ?? "tools";
+const LESSON = process.env.LESSON ?? "zh/12-redis-replication";
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -116,22 +121,22 @@ async function main(): Promise<void> {
       if (terminalOpen) jsBytes.after += size;
       else jsBytes.before += size;
     });
-    await page.goto(`${server.url}/zh/12-redis-replication/`, { waitUntil: "load" });
+    await page.goto(`${server.url}/${LESSON}/`, { waitUntil: "load" });
     await page.waitForTimeout(1500);
     const beforeStart = jsBytes.before;
     terminalOpen = true; // everything loaded from here on is what opening the lab costs
     await page.click('.lab-panel [data-action="start-lab"]');
-    await waitForScreen(page, /root@tools/, 120_000);
+    await waitForScreen(page, new RegExp(`@${HOST}`), 180_000);
     await page.waitForTimeout(500);
     const envId = await page.evaluate(
-      async () =>
-        ((await (await fetch("/api/labs/redis-replication/env")).json()) as { envId: string })
-          .envId,
+      async (lab: string) =>
+        ((await (await fetch(`/api/labs/${lab}/env`)).json()) as { envId: string }).envId,
+      LAB,
     );
 
     const browserSamples = await browserEcho(page);
-    const directSamples = await directEcho(envId, "tools");
-    const cat = await bigCat(page);
+    const directSamples = await directEcho(envId, HOST);
+    const cat = process.env.SKIP_CAT ? undefined : await bigCat(page);
     const f = (x: number) => x.toFixed(1);
     console.log(`keystroke echo, ${KEYS} keys:`);
     console.log(
@@ -140,9 +145,10 @@ async function main(): Promise<void> {
     console.log(
       `  direct docker exec TTY (baseline)                        p50 ${f(percentile(directSamples, 50))} ms  p99 ${f(percentile(directSamples, 99))} ms`,
     );
-    console.log(
-      `cat of ~50 MB through the browser terminal: ${f(cat.seconds)} s (${f(50 / cat.seconds)} MB/s); worst main-thread stall ${f(cat.worstStallMs)} ms`,
-    );
+    if (cat)
+      console.log(
+        `cat of ~50 MB through the browser terminal: ${f(cat.seconds)} s (${f(50 / cat.seconds)} MB/s); worst main-thread stall ${f(cat.worstStallMs)} ms`,
+      );
     console.log(
       `JavaScript shipped: ${(beforeStart / 1024).toFixed(1)} KiB before the lab starts, +${(jsBytes.after / 1024).toFixed(1)} KiB when the terminal opens (xterm.js)`,
     );

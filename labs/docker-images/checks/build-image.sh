@@ -4,8 +4,8 @@
 layers() { docker image inspect "$1" --format '{{range .RootFS.Layers}}{{println .}}{{end}}' 2>/dev/null; }
 
 docker image inspect shop:1.0 >/dev/null 2>&1 ||
-  fail "there is no image shop:1.0 yet (docker images): build it with docker build -t shop:1.0 /root/shop" \
-    "还没有 shop:1.0 镜像（用 docker images 看看）：用 docker build -t shop:1.0 /root/shop 构建它" \
+  fail "there is no image shop:1.0 yet (docker images): build it with docker build -t shop:1.0 /home/learner/shop" \
+    "还没有 shop:1.0 镜像（用 docker images 看看）：用 docker build -t shop:1.0 /home/learner/shop 构建它" \
     "shop:1.0" "$(docker images --format '{{.Repository}}:{{.Tag}}' | grep -i shop | xargs | sed "s/^$/$(t "no shop image" "没有 shop 镜像")/")"
 docker image inspect python:3.11-slim >/dev/null 2>&1 ||
   fail "python:3.11-slim is not on your engine: FROM python:3.11-slim pulls it during the build" \

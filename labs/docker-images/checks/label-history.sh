@@ -4,11 +4,11 @@
 nlayers() { docker image inspect "$1" --format '{{len .RootFS.Layers}}'; }
 
 docker image inspect shop:1.0 >/dev/null 2>&1 ||
-  fail "shop:1.0 is gone: build it again first (docker build -t shop:1.0 /root/shop)" \
-    "shop:1.0 不见了：先重新构建它（docker build -t shop:1.0 /root/shop）"
+  fail "shop:1.0 is gone: build it again first (docker build -t shop:1.0 /home/learner/shop)" \
+    "shop:1.0 不见了：先重新构建它（docker build -t shop:1.0 /home/learner/shop）"
 docker image inspect shop:1.1 >/dev/null 2>&1 ||
-  fail "there is no image shop:1.1 yet: add LABEL version=1.1 to the Dockerfile and docker build -t shop:1.1 /root/shop" \
-    "还没有 shop:1.1 镜像：在 Dockerfile 里加上 LABEL version=1.1，再执行 docker build -t shop:1.1 /root/shop"
+  fail "there is no image shop:1.1 yet: add LABEL version=1.1 to the Dockerfile and docker build -t shop:1.1 /home/learner/shop" \
+    "还没有 shop:1.1 镜像：在 Dockerfile 里加上 LABEL version=1.1，再执行 docker build -t shop:1.1 /home/learner/shop"
 label=$(docker image inspect shop:1.1 --format '{{json .Config.Labels}}' |
   jq -r '.version // .["org.opencontainers.image.version"] // empty')
 [ "$label" = 1.1 ] ||

@@ -1,5 +1,5 @@
 # Passes when
-# - /root/shop-1.0.tar is a `docker save` archive of shop:1.0 (manifest.json, the same image id,
+# - /home/learner/shop-1.0.tar is a `docker save` archive of shop:1.0 (manifest.json, the same image id,
 #   its configuration and history inside), and the engine loaded it back (a `load` event for
 #   that image after the archive was written): shop:1.0 still has its CMD, ENV and history;
 # - shop:flat was made by `docker export` of the container shop and `docker import`: one
@@ -7,12 +7,12 @@
 inspect() { docker image inspect "$1" --format "$2"; }
 
 docker image inspect shop:1.0 >/dev/null 2>&1 ||
-  fail "there is no shop:1.0: load it back from the archive (docker load -i /root/shop-1.0.tar)" \
-    "没有 shop:1.0：从归档文件把它加载回来（docker load -i /root/shop-1.0.tar）"
+  fail "there is no shop:1.0: load it back from the archive (docker load -i /home/learner/shop-1.0.tar)" \
+    "没有 shop:1.0：从归档文件把它加载回来（docker load -i /home/learner/shop-1.0.tar）"
 id=$(inspect shop:1.0 '{{.Id}}')
 
-# 1. The archive, read where it lies (the workstation's /root, through a throwaway container).
-summary=$(docker run --rm -v /root:/w:ro python:3.11-slim python3 -c '
+# 1. The archive, read where it lies (the workstation's /home/learner, through a throwaway container).
+summary=$(docker run --rm -v /home/learner:/w:ro python:3.11-slim python3 -c '
 import json, os, tarfile
 path = "/w/shop-1.0.tar"
 if not os.path.exists(path):
@@ -31,26 +31,26 @@ set -- $summary
 case "$1" in
   ok) ;;
   error) [ "$2" = missing ] &&
-           fail "there is no /root/shop-1.0.tar: docker save -o /root/shop-1.0.tar shop:1.0" \
-             "没有 /root/shop-1.0.tar：docker save -o /root/shop-1.0.tar shop:1.0"
-         fail "/root/shop-1.0.tar is not a docker save archive (it has no manifest.json): docker export writes only a container's files" \
-           "/root/shop-1.0.tar 不是 docker save 的归档（里面没有 manifest.json）：docker export 只会写出容器的文件" \
+           fail "there is no /home/learner/shop-1.0.tar: docker save -o /home/learner/shop-1.0.tar shop:1.0" \
+             "没有 /home/learner/shop-1.0.tar：docker save -o /home/learner/shop-1.0.tar shop:1.0"
+         fail "/home/learner/shop-1.0.tar is not a docker save archive (it has no manifest.json): docker export writes only a container's files" \
+           "/home/learner/shop-1.0.tar 不是 docker save 的归档（里面没有 manifest.json）：docker export 只会写出容器的文件" \
            "$(t "docker save archive" "docker save 归档")" "$(t "another tar file" "别的 tar 文件")" ;;
-  *) fail "cannot read /root/shop-1.0.tar: $summary" "读不了 /root/shop-1.0.tar：$summary" ;;
+  *) fail "cannot read /home/learner/shop-1.0.tar: $summary" "读不了 /home/learner/shop-1.0.tar：$summary" ;;
 esac
 mtime=$2; archived=$3; tags=$4; history=$5
 case ",$tags," in
   *,shop:1.0,*) ;;
-  *) fail "/root/shop-1.0.tar holds $tags, not shop:1.0" "/root/shop-1.0.tar 里是 $tags，不是 shop:1.0" "shop:1.0" "$tags" ;;
+  *) fail "/home/learner/shop-1.0.tar holds $tags, not shop:1.0" "/home/learner/shop-1.0.tar 里是 $tags，不是 shop:1.0" "shop:1.0" "$tags" ;;
 esac
 [ "sha256:$archived" = "$id" ] ||
-  fail "/root/shop-1.0.tar holds another image than today's shop:1.0: save it again" \
-    "/root/shop-1.0.tar 里的镜像和现在的 shop:1.0 不是同一个：重新保存一次" "${id:7:12}" "${archived:0:12}"
+  fail "/home/learner/shop-1.0.tar holds another image than today's shop:1.0: save it again" \
+    "/home/learner/shop-1.0.tar 里的镜像和现在的 shop:1.0 不是同一个：重新保存一次" "${id:7:12}" "${archived:0:12}"
 loaded=$(docker events --since 0 --until "$(date +%s)" --filter type=image --filter event=load --format '{{.TimeNano}} {{.Actor.ID}}' |
   awk -v id="$id" -v t="$mtime" '$2 == id && $1 >= t' | wc -l)
 [ "$loaded" -gt 0 ] ||
-  fail "shop:1.0 has not been loaded back from /root/shop-1.0.tar since it was saved: docker load -i /root/shop-1.0.tar" \
-    "保存之后还没有从 /root/shop-1.0.tar 把 shop:1.0 加载回来：docker load -i /root/shop-1.0.tar" \
+  fail "shop:1.0 has not been loaded back from /home/learner/shop-1.0.tar since it was saved: docker load -i /home/learner/shop-1.0.tar" \
+    "保存之后还没有从 /home/learner/shop-1.0.tar 把 shop:1.0 加载回来：docker load -i /home/learner/shop-1.0.tar" \
     "$(t "a load of ${id:7:12} after the save" "保存之后加载过 ${id:7:12}")" "$(t "no such load" "没有这样的加载")"
 
 # 2. What the loaded image kept.

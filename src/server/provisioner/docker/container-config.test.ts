@@ -5,10 +5,13 @@ import type { EnvSpec, HostSpec } from "../types.ts";
 import {
   containerConfig,
   DEFAULT_CAPS,
+  DIND_CAPS,
+  DIND_SECCOMP,
   envLabels,
   MIRROR_ALIAS,
   mirrorHost,
   names,
+  TUN_DEVICE,
 } from "./container-config.ts";
 import { strayReason } from "./reaper.ts";
 
@@ -146,10 +149,37 @@ describe("containerConfig: a dind host", () => {
   const config = configFor(host);
   const hc = config.HostConfig ?? {};
 
-  it("gets every capability but SYS_RESOURCE, without --privileged", () => {
-    expect(hc.CapAdd).toEqual(["ALL"]);
-    expect(hc.CapDrop).toEqual(["SYS_RESOURCE"]);
+  it("drops every capability but the three newuidmap/newgidmap need, whatever capAdd says", () => {
+    expect(hc.CapDrop).toEqual(["ALL"]);
+    expect(hc.CapAdd).toEqual(DIND_CAPS);
+    expect(DIND_CAPS).toEqual(["SETUID", "SETGID", "SETFCAP"]);
     expect(hc.Privileged).not.toBe(true);
+  });
+
+  it("gets no device but the tun device of its engine's network, and its own cgroups", () => {
+    expect(hc.Devices).toEqual([
+      { PathOnHost: TUN_DEVICE, PathInContainer: TUN_DEVICE, CgroupPermissions: "rwm" },
+    ]);
+    expect(hc.DeviceCgroupRules ?? []).toEqual([]);
+    expect(hc).not.toHaveProperty("CgroupnsMode", "host");
+  });
+
+  it("filters module, kexec, BPF, perf, keyring and io_uring system calls", () => {
+    const seccomp = (hc.SecurityOpt ?? []).find((o: string) => o.startsWith("seccomp="));
+    expect(seccomp).toBeDefined();
+    const profile = JSON.parse((seccomp as string).slice("seccomp=".length)) as typeof DIND_SECCOMP;
+    const denied = profile.syscalls.flatMap((r) => r.names);
+    for (const call of ["init_module", "finit_module", "kexec_load", "bpf", "perf_event_open"])
+      expect(denied).toContain(call);
+    for (const call of ["keyctl", "io_uring_setup", "userfaultfd"]) expect(denied).toContain(call);
+    // What the rootless engine needs stays allowed.
+    for (const call of ["unshare", "mount", "setns", "pivot_root", "clone"])
+      expect(denied).not.toContain(call);
+    expect(hc.SecurityOpt).not.toContain("seccomp=unconfined");
+  });
+
+  it("lets its learner-run port forwarder bind low ports in its own network namespace", () => {
+    expect(hc.Sysctls).toMatchObject({ "net.ipv4.ip_unprivileged_port_start": "0" });
   });
 
   it("keeps its images in its own /var/lib/docker volume", () => {

@@ -43,6 +43,103 @@ export function envLabels(envId: string, spec: EnvSpec, now: number): Record<str
   };
 }
 
+/** The device slirp4netns needs for the rootless engine's network; the provisioner opens it. */
+export const TUN_DEVICE = "/dev/net/tun";
+
+/**
+ * Capabilities of a dind host. Nothing in it runs as the machine's root: every process is the
+ * learner, and these only reach newuidmap/newgidmap through their file capabilities (to map the
+ * learner's subordinate ids into the engine's user namespace; see infra/images/dind).
+ */
+export const DIND_CAPS = ["SETUID", "SETGID", "SETFCAP"];
+
+/**
+ * The seccomp filter of a dind host: everything the rootless engine needs (user, mount and
+ * network namespaces, mount, pivot_root), and none of what has no place in a lab or has been a
+ * kernel escape route for unprivileged users (modules, kexec, BPF, perf, keyrings, io_uring,
+ * userfaultfd, clocks, swap, reboot). The inner engine filters its own containers as usual.
+ */
+export const DIND_SECCOMP = {
+  defaultAction: "SCMP_ACT_ALLOW",
+  syscalls: [
+    {
+      names: [
+        "acct",
+        "adjtimex",
+        "bpf",
+        "clock_adjtime",
+        "clock_settime",
+        "delete_module",
+        "finit_module",
+        "init_module",
+        "ioperm",
+        "iopl",
+        "kexec_file_load",
+        "kexec_load",
+        "lookup_dcookie",
+        "nfsservctl",
+        "open_by_handle_at",
+        "perf_event_open",
+        "quotactl",
+        "reboot",
+        "settimeofday",
+        "swapoff",
+        "swapon",
+        "syslog",
+        "uselib",
+        "userfaultfd",
+      ],
+      action: "SCMP_ACT_ERRNO",
+      errnoRet: 1,
+    },
+    {
+      // "Not implemented": runc and others carry on without a session keyring or io_uring.
+      names: [
+        "add_key",
+        "io_uring_enter",
+        "io_uring_register",
+        "io_uring_setup",
+        "keyctl",
+        "request_key",
+      ],
+      action: "SCMP_ACT_ERRNO",
+      errnoRet: 38,
+    },
+  ],
+};
+
+/**
+ * A Docker-in-Docker host whose engine is rootless (DESIGN §8, docs/security.md): the image runs
+ * everything as the learner; dockerd lives in a user namespace where root is the learner. So the
+ * host needs no capability beyond DIND_CAPS and no device beyond TUN_DEVICE. /proc and /sys stay
+ * unmasked because a user namespace may only mount a new proc (for the inner containers) where
+ * the kernel sees one fully; their files stay the machine root's, which nothing here is.
+ */
+function dindSecurity(
+  host: HostSpec,
+  envId: string,
+  volumes: NonNullable<Docker.HostConfig["Mounts"]>,
+): Partial<Docker.HostConfig> {
+  return {
+    CapDrop: ["ALL"],
+    CapAdd: DIND_CAPS,
+    SecurityOpt: [`seccomp=${JSON.stringify(DIND_SECCOMP)}`, "apparmor=unconfined"],
+    MaskedPaths: [],
+    ReadonlyPaths: [],
+    Devices: [{ PathOnHost: TUN_DEVICE, PathInContainer: TUN_DEVICE, CgroupPermissions: "rwm" }],
+    Sysctls: {
+      "net.ipv4.ping_group_range": "0 2147483647",
+      // The engine's port forwarder runs as the learner: let it publish ports below 1024 too,
+      // in this host's own network namespace.
+      "net.ipv4.ip_unprivileged_port_start": "0",
+    },
+    Mounts: [
+      { Type: "volume", Source: names.dockerVolume(envId, host.name), Target: "/var/lib/docker" },
+      ...volumes,
+    ],
+  };
+}
+
 function securityFor(host: HostSpec, envId: string): Partial<Docker.HostConfig> {
   const volumes = (host.volumes ?? []).map((v) => ({
     Type: "volume" as const,
@@ -50,7 +147,8 @@ function securityFor(host: HostSpec, envId: string): Partial<Docker.HostConfig> 
     Target: v.target,
     ReadOnly: v.readOnly,
   }));
-  if (host.type === "dind" || host.type === "kube-node") {
+  if (host.type === "dind") return dindSecurity(host, envId, volumes);
+  if (host.type === "kube-node") {
     // Docker-in-Docker without --privileged (which this kernel refuses): every capability but
     // SYS_RESOURCE, no seccomp/AppArmor filter, all devices, and its own /var/lib/docker.
     return {

@@ -22,8 +22,15 @@ import {
   type Shell,
   type ShellSize,
 } from "../types.ts";
-import { containerConfig, envLabels, mirrorHost, MIRROR_HOST, names } from "./container-config.ts";
-import { execInContainer, openShellInContainer } from "./exec.ts";
+import {
+  containerConfig,
+  envLabels,
+  mirrorHost,
+  MIRROR_HOST,
+  names,
+  TUN_DEVICE,
+} from "./container-config.ts";
+import { demuxBuffer, execInContainer, openShellInContainer } from "./exec.ts";
 import { lastLogLines, waitUntilReady } from "./readiness.ts";
 import { createEnvNetwork } from "./subnets.ts";
 
@@ -120,7 +127,9 @@ export class DockerProvisioner implements Provisioner {
       for (const host of hosts) {
         current = host.name;
         onProgress({ host: host.name, phase: "starting" });
-        await (containers.get(host.name) as Docker.Container).start();
+        const container = containers.get(host.name) as Docker.Container;
+        await container.start();
+        if (host.type === "dind") await openTunToLearner(container);
       }
       await Promise.all(
         hosts.map(async (host) => {
@@ -270,6 +279,33 @@ export class DockerProvisioner implements Provisioner {
     const { container, user } = await this.host(envId, host);
     return openShellInContainer(container, size, user);
   }
+}
+
+/**
+ * The one command that runs as root in a dind host, fixed here: the engine copies the machine's
+ * /dev/net/tun (mode 0600, root) into the host, and the learner's slirp4netns must open it. The
+ * node is the host's own; opening it gives no network power outside the host.
+ */
+async function openTunToLearner(container: Docker.Container): Promise<void> {
+  const exec = await container.exec({
+    Cmd: ["chmod", "0666", TUN_DEVICE],
+    User: "root",
+    AttachStdout: true,
+    AttachStderr: true,
+  });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const out: Buffer[] = [];
+  stream.on("data", (c: Buffer) => out.push(c));
+  await new Promise<void>((resolve) => {
+    stream.on("end", resolve);
+    stream.on("close", resolve);
+    stream.on("error", () => resolve());
+  });
+  const { ExitCode } = await exec.inspect();
+  if (ExitCode !== 0)
+    throw new Error(
+      `could not open ${TUN_DEVICE} to the learner: ${demuxBuffer(Buffer.concat(out))}`,
+    );
 }
 
 /** Removal races (already gone, being removed) are not errors. */
