@@ -1,9 +1,10 @@
 // A workshop over TLS, as a room uses it: `archlab workshop --tls` prints https links and the
 // certificate's fingerprint; a learner trusting exactly that certificate joins over https, gets
 // Secure cookies, starts a lab and types into its terminal over wss; the instructor's live
-// dashboard (server-sent events) streams over https too; plain http gets no page.
+// dashboard (server-sent events) streams over https too; plain http gets no page; and in
+// Chromium, trusting only that certificate's key, a learner joins and gets a prompt over wss.
 import { spawn, type ChildProcess } from "node:child_process";
-import { X509Certificate } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { get as httpGet } from "node:http";
 import { request, type RequestOptions } from "node:https";
@@ -11,6 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium } from "playwright-core";
 import WebSocket from "ws";
 import { decodeFrame, encodeInput, encodeJson, Op } from "../../src/protocol/terminal.ts";
 
@@ -223,6 +225,46 @@ describe("archlab workshop --tls", () => {
     } finally {
       ws.removeAllListeners("close");
       ws.close();
+    }
+  });
+
+  it("works in Chromium trusting only the printed certificate's key: join, lesson, prompt", async () => {
+    const spki = createHash("sha256")
+      .update(new X509Certificate(ca).publicKey.export({ type: "spki", format: "der" }))
+      .digest("base64");
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        `--ignore-certificate-errors-spki-list=${spki}`,
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(printed.join);
+      expect(page.url()).toMatch(/^https:/);
+      await page.fill('input[name="name"]', "Uma");
+      await page.click('.join-form button[type="submit"]');
+      await page.waitForURL(/\/03-docker-basics\/$/, { timeout: 30_000 });
+      const cookies = await page.context().cookies();
+      expect(cookies.find((c) => c.name === "archlab_learner")?.secure).toBe(true);
+      await page.click('.lab-panel [data-action="start-lab"]');
+      await expect
+        .poll(
+          () =>
+            page.evaluate(() =>
+              [...document.querySelectorAll(".xterm-rows > div")]
+                .map((r) => r.textContent ?? "")
+                .join("\n"),
+            ),
+          { timeout: 180_000, interval: 1000 },
+        )
+        .toMatch(/@workstation/);
+    } finally {
+      await browser.close();
     }
   });
 });

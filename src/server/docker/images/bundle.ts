@@ -153,9 +153,14 @@ async function addEntry(
       hash.update(chunk);
       size += chunk.length;
       if (!sink.write(chunk))
-        await new Promise<void>((r) => {
-          sink.once("drain", () => r());
-          sink.once("close", () => r());
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            sink.off("drain", done);
+            sink.off("close", done);
+            resolve();
+          };
+          sink.on("drain", done);
+          sink.on("close", done);
         });
       if (sink.destroyed) throw new Error("the archive being written was closed");
     }

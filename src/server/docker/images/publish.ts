@@ -46,6 +46,18 @@ function follow(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
   );
 }
 
+/** Whether the process that labelled a publishing registry `pid:<pid>` still runs. */
+function publisherAlive(label: string | undefined): boolean {
+  const m = /^pid:(\d+)$/.exec(label ?? "");
+  if (!m) return false;
+  try {
+    process.kill(Number(m[1]), 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** Every (local image ref, public name) pair to publish (of `only` images, when given). */
 async function publications(builder: ImageBuilder, only?: string[]): Promise<[string, string][]> {
   const pairs: [string, string][] = [];
@@ -81,17 +93,22 @@ export async function publishImages(
   for (const [ref] of pairs) {
     if (!(await imageExists(docker, ref))) throw new ImageMissingError(ref);
   }
-  // A publish that died half-way left its registry running; remove it first.
+  // A publish that died half-way left its registry running; remove it first (but not the
+  // registry of a publish still running in another process, e.g. a bundle being made).
   const leftovers = await docker.listContainers({
     all: true,
     filters: { label: [LABEL.publisher] },
   });
-  await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  await Promise.all(
+    leftovers
+      .filter((c) => !publisherAlive(c.Labels[LABEL.publisher]))
+      .map((c) => docker.getContainer(c.Id).remove({ force: true })),
+  );
   await docker.createVolume({ Name: volume, Labels: { [LABEL.managed]: "1" } });
   const container = await docker.createContainer({
     Image: registryRef,
     Cmd: ["docker-registry", "serve", "/etc/archlab-registry/config-rw.yml"],
-    Labels: { [LABEL.managed]: "1", [LABEL.publisher]: "1" },
+    Labels: { [LABEL.managed]: "1", [LABEL.publisher]: `pid:${process.pid}` },
     ExposedPorts: { "5000/tcp": {} },
     HostConfig: {
       AutoRemove: false,
