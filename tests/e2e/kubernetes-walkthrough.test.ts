@@ -19,8 +19,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const WORKSTATION_PROMPT = /root@workstation:[^$#]*#\s*$/;
-const NODE2_PROMPT = /learner@node2:[^$#]*\$\s*$/;
+const WORKSTATION_PROMPT = /@workstation:[^$#]*[$#]\s*$/;
+const NODE2_PROMPT = /@node2:[^$#]*[$#]\s*$/;
 
 /** Waits until the visible terminal ends with `prompt` and has been still for a moment. */
 async function waitForIdlePrompt(page: Page, prompt: RegExp, timeoutMs = 240_000): Promise<void> {
@@ -76,7 +76,7 @@ describe.each(["/en/06-kubernetes/", "/zh/06-kubernetes/"])("walking through %s"
       const page = await context.newPage();
       await page.goto(server.url + lesson);
       await page.click('.lab-panel [data-action="start-lab"]');
-      await waitForScreen(page, /root@workstation/, 420_000);
+      await waitForScreen(page, /@workstation/, 420_000);
       const steps = await page
         .locator(".step")
         .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.step as string));
