@@ -37,6 +37,9 @@ rm -rf "$tmp"
 until [ "$(docker exec "$net-ws" kubectl get nodes --no-headers 2>/dev/null | grep -c ' Ready ')" = 2 ]; do
   sleep 0.5
 done
+# As archlab does: a controller-manager started before any node was Ready never evicts.
+docker exec "$net-cp" bash -c 'pkill -x kube-controller; sleep 0.5
+  until curl -sfk https://127.0.0.1:10257/healthz >/dev/null; do sleep 0.2; done'
 until docker exec "$net-ws" kubectl -n kube-system get pods --no-headers 2>/dev/null | grep -q '1/1 *Running'; do
   sleep 0.5
 done
