@@ -134,6 +134,15 @@ describe("bundle files", () => {
     expect(message).toContain("part images/other.json is not in the checksum list");
   });
 
+  it("refuses a part whose path leaves the bundle", async () => {
+    const file = await makeBundle("escape.tar", {
+      mangle: (e) => (e.name.startsWith("registry/") ? { ...e, name: "registry/../../etc/x" } : e),
+    });
+    expect(await errorOf(verifyBundle(file))).toMatch(
+      /escape\.tar has a part outside the bundle: "registry\/\.\.\/\.\.\/etc\/x"/,
+    );
+  });
+
   it("says a bundle without its checksum list is truncated", async () => {
     const file = await makeBundle("no-trailer.tar", { trailer: false });
     expect(await errorOf(verifyBundle(file))).toMatch(

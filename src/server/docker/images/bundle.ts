@@ -598,6 +598,8 @@ export async function verifyBundle(file: string, onProgress?: Progress): Promise
           trailer = parsed.data;
           continue;
         }
+        if (h.name.startsWith("/") || h.name.split("/").includes(".."))
+          throw new BundleError(`${file} has a part outside the bundle: "${h.name}"`);
         const type = partType(h);
         const hash = createHash("sha256");
         let size = 0;
