@@ -2,14 +2,16 @@
 // file can be unusable, each with its own message; the self-signed certificate covers the room's
 // names and is reused across restarts.
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { generate } from "selfsigned";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { loadTlsFiles, resolveTls, selfSignedTls, TlsConfigError, tlsFromOptions } from "./tls.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "archlab-tls-"));
+const temps: string[] = [dir];
+afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 async function pair(name: string, opts: { notAfterDate?: Date; notBeforeDate?: Date } = {}) {
   const pems = await generate([{ name: "commonName", value: "localhost" }], {
@@ -113,6 +115,7 @@ describe("loadTlsFiles", () => {
 describe("selfSignedTls", () => {
   it("covers the room's names and is reused while it still covers them", async () => {
     const keep = mkdtempSync(path.join(tmpdir(), "archlab-tls-keep-"));
+    temps.push(keep);
     const names = ["localhost", "127.0.0.1", "::1", "room-server", "10.1.2.3"];
     const first = await selfSignedTls(names, keep);
     const x509 = new X509Certificate(first.cert);
@@ -131,6 +134,7 @@ describe("selfSignedTls", () => {
 
   it("resolveTls: nothing for plain HTTP, the files or a self-signed certificate", async () => {
     const keep = mkdtempSync(path.join(tmpdir(), "archlab-tls-resolve-"));
+    temps.push(keep);
     expect(await resolveTls(false, { bindHost: "0.0.0.0", dir: keep })).toBeUndefined();
     expect(await resolveTls(undefined, { bindHost: "0.0.0.0", dir: keep })).toBeUndefined();
     const made = await resolveTls(true, { bindHost: "127.0.0.1", dir: keep });

@@ -1,12 +1,12 @@
 // The bundle format without an engine: small synthetic bundles, plain and gzip, checked whole;
 // damage, truncation, a newer format and a broken header each get their own clear error.
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import tar from "tar-stream";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   assignOwners,
   BUNDLE_FORMAT,
@@ -20,6 +20,7 @@ import {
 } from "./bundle.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "archlab-bundle-unit-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const sha = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
 const LAYER = "a".repeat(64);
 
