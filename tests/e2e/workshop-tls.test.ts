@@ -5,7 +5,7 @@
 // Chromium, trusting only that certificate's key, a learner joins and gets a prompt over wss.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { get as httpGet } from "node:http";
 import { request, type RequestOptions } from "node:https";
 import { tmpdir } from "node:os";
@@ -107,6 +107,7 @@ afterAll(async () => {
     proc.kill("SIGTERM"); // removes the environments it started
     await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
   }
+  rmSync(work, { recursive: true, force: true });
 }, 90_000);
 
 describe("archlab workshop --tls", () => {
