@@ -14,19 +14,24 @@ worker=$(shop_header x-shop-pid)
 master=$(proc_ppid "$worker")
 workers=$(children_of "$master" | grep -c .)
 
-shop_parallel 4 "http://127.0.0.1/slow/?seconds=1.5" 20
-[ "$SHOP_FAILED" = 0 ] ||
-  fail "$SHOP_FAILED of 4 requests to /slow/ through nginx failed" "通过 nginx 发往 /slow/ 的 4 个请求中有 $SHOP_FAILED 个失败了" \
-    "4 × HTTP 200" "$SHOP_STATUSES"
-for pid in $SHOP_PIDS; do
-  [ "$(proc_ppid "$pid")" = "$master" ] ||
-    fail "process $pid answered a request, but it is not a worker of the gunicorn master $master" \
-      "进程 $pid 回答了请求，但它不是 gunicorn master（$master）的 worker" "a child of $master" "$(proc_cmdline "$pid")"
+# Up to 3 rounds: a worker that is still booting (a busy machine) makes one round queue.
+for round in 1 2 3; do
+  shop_parallel 4 "http://127.0.0.1/slow/?seconds=1.5" 20
+  [ "$SHOP_FAILED" = 0 ] ||
+    fail "$SHOP_FAILED of 4 requests to /slow/ through nginx failed" "通过 nginx 发往 /slow/ 的 4 个请求中有 $SHOP_FAILED 个失败了" \
+      "4 × HTTP 200" "$SHOP_STATUSES"
+  for pid in $SHOP_PIDS; do
+    [ "$(proc_ppid "$pid")" = "$master" ] ||
+      fail "process $pid answered a request, but it is not a worker of the gunicorn master $master" \
+        "进程 $pid 回答了请求，但它不是 gunicorn master（$master）的 worker" "a child of $master" "$(proc_cmdline "$pid")"
+  done
+  distinct=$(printf '%s\n' $SHOP_PIDS | sort -u | grep -c .)
+  # How many of the 4 requests were running at the busiest moment (from the answers' intervals).
+  together=$(printf '%s\n' "$SHOP_BODIES" | sed -n 's/.* from \([0-9.]*\) to \([0-9.]*\)$/\1 1\n\2 -1/p' |
+    sort -k1,1n -k2,2n | awk '{ n += $2; if (n > max) max = n } END { print max + 0 }')
+  [ "$distinct" -ge 4 ] && [ "$together" -ge 4 ] && break
+  [ "$workers" -ge 4 ] || break # fewer than 4 workers: no round can do better
 done
-distinct=$(printf '%s\n' $SHOP_PIDS | sort -u | grep -c .)
-# How many of the 4 requests were running at the busiest moment (from the answers' intervals).
-together=$(printf '%s\n' "$SHOP_BODIES" | sed -n 's/.* from \([0-9.]*\) to \([0-9.]*\)$/\1 1\n\2 -1/p' |
-  sort -k1,1n -k2,2n | awk '{ n += $2; if (n > max) max = n } END { print max + 0 }')
 secs="$((SHOP_ELAPSED_MS / 1000)).$((SHOP_ELAPSED_MS % 1000 / 100)) s"
 seen="at most $together at a time, by $distinct worker process(es) (gunicorn has $workers); $secs in all"
 seen_zh="同一时刻最多 $together 个，由 $distinct 个 worker 进程处理（gunicorn 共有 $workers 个）；总共 $secs"
