@@ -9,13 +9,15 @@ import { labIds, loadLabById } from "../../src/lab/catalog.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../../bin/archlab.js");
 
-function archlab(...args: string[]) {
+/** Runs archlab in an English locale (unless `locale` says otherwise). */
+function archlabIn(locale: Record<string, string>, ...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", LC_ALL: "", LC_MESSAGES: "", LANG: "C.UTF-8", ...locale },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+const archlab = (...args: string[]) => archlabIn({}, ...args);
 
 describe("archlab verify", () => {
   // One test per lab: each proves every step fails before, rejects each fixture, passes after.
@@ -57,6 +59,22 @@ describe("archlab env", () => {
       const before = archlab("check", envId, "make-replicas");
       expect(before.code).toBe(1);
       expect(before.stdout).toContain("not a replica yet");
+      // The message in Chinese: asked for, or from a Chinese locale; --lang wins over the locale.
+      const zh = archlab("check", envId, "make-replicas", "--lang", "zh");
+      expect(zh.code).toBe(1);
+      expect(zh.stdout).toMatch(/redis-2 还不是副本/);
+      expect(zh.stdout).toContain("expected: role:slave");
+      const byLocale = archlabIn({ LANG: "zh_CN.UTF-8" }, "check", envId, "make-replicas");
+      expect(byLocale.stdout).toMatch(/还不是副本/);
+      const forced = archlabIn(
+        { LANG: "zh_CN.UTF-8" },
+        "check",
+        envId,
+        "make-replicas",
+        "--lang",
+        "en",
+      );
+      expect(forced.stdout).toContain("not a replica yet");
       expect(archlab("solve", envId, "make-replicas").code).toBe(0);
       const after = archlab("check", envId, "make-replicas");
       expect(after.code).toBe(0);
