@@ -1,43 +1,9 @@
 # Passes when Nginx spreads requests evenly over api-1, api-2 and api-3 (round robin): of 30
 # requests through http://nginx/products none fails, each instance answers about 10 (each
 # answer names its instance), and each instance's own request counter confirms it served them.
-fail() { echo "$1"; [ -z "${2:-}" ] || printf 'expected: %s\nactual: %s\n' "$2" "$3"; exit 1; }
-served() { curl -s -m 2 "http://$1:8000/admin/state" | jq -r '.served // 0' 2>/dev/null || echo 0; }
-# One request to $1; prints the instance that answered (from the JSON), or ERROR:<http status>.
-ask() {
-  local reply code
-  reply=$(curl -s -m 5 -w '\n%{http_code}' "$1"); code=${reply##*$'\n'}
-  if [ "$code" = 200 ] && [[ $reply =~ \"instance\":\ *\"([^\"]+)\" ]]; then
-    echo "${BASH_REMATCH[1]}"
-  else
-    echo "ERROR:$code"
-  fi
-}
-# Sends $2 requests to $1, one answer per line.
-through() { for _ in $(seq 1 "$2"); do ask "$1"; done; }
-count() { printf '%s\n' "$answers" | grep -cx -- "$1"; }
-
-N=30
-before=(); for i in 1 2 3; do before[i]=$(served "api-$i"); done
-answers=$(through http://nginx/products $N)
-n1=$(count api-1); n2=$(count api-2); n3=$(count api-3)
-errors=$(printf '%s\n' "$answers" | grep -c '^ERROR')
-seen="api-1=$n1 api-2=$n2 api-3=$n3 failed=$errors"
-
-[ "$errors" -lt $N ] || fail "none of $N requests through nginx was answered by the shop: Nginx answers by itself; define an upstream of api-1, api-2, api-3 (port 8000) and proxy_pass to it (then nginx -t && nginx -s reload)" \
-  "answers from api-1, api-2 and api-3" "$(printf '%s\n' "$answers" | sort | uniq -c | head -3 | xargs)"
-[ "$errors" = 0 ] || fail "$errors of $N requests through nginx failed" "failed=0" "$seen"
-for i in 1 2 3; do
-  n=$(count "api-$i")
-  [ "$n" -gt 0 ] || fail "api-$i never answered: all traffic went elsewhere (a single server, or a sticky method such as ip_hash?)" \
-    "about 10 each" "$seen"
-done
-for i in 1 2 3; do
-  n=$(count "api-$i")
-  if [ "$n" -lt 7 ] || [ "$n" -gt 13 ]; then
-    fail "the requests are not spread evenly (round robin gives each instance about a third)" "about 10 each" "$seen"
-  fi
-  after=$(served "api-$i")
-  [ $((after - before[i])) -ge "$n" ] || fail "answers name api-$i, but api-$i itself served only $((after - before[i])) requests: is something other than the shop answering?"
-done
-echo "Nginx spreads requests round robin: $seen"
+lb_expect_roundrobin nginx http://nginx/products \
+  "Nginx answers by itself; define an upstream of api-1, api-2, api-3 (port 8000) and proxy_pass to it (then nginx -t && nginx -s reload)" \
+  "现在是 Nginx 自己在回答；定义一个包含 api-1、api-2、api-3（8000 端口）的 upstream，再 proxy_pass 到它（然后 nginx -t && nginx -s reload）" \
+  "all traffic went elsewhere (a single server, or a sticky method such as ip_hash?)" \
+  "流量全去了别处（只配了一台服务器，还是用了 ip_hash 这类会话保持的方法？）"
+pass "Nginx spreads requests round robin: $LB_SEEN" "Nginx 以轮询方式分发请求：$LB_SEEN"
