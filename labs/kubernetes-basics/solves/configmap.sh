@@ -30,4 +30,4 @@ spec:
               valueFrom:
                 configMapKeyRef: { name: shop-config, key: banner }
 YAML
-kubectl rollout status deployment shop --timeout=150s
+kubectl rollout status deployment shop --timeout=280s

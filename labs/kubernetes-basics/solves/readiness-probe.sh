@@ -23,7 +23,7 @@ spec:
             httpGet: { path: /health, port: 8000 }
             periodSeconds: 2
 YAML
-kubectl rollout status deployment shop --timeout=150s
+kubectl rollout status deployment shop --timeout=280s
 kubectl set image deployment/shop shop=shop:2.1
 until kubectl get pods -l app=shop -o json | jq -e '[.items[] | select(.spec.containers[0].image == "shop:2.1" and .status.phase == "Running")] | length > 0' >/dev/null; do
   sleep 1
