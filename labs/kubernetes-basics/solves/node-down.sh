@@ -6,13 +6,15 @@
 # has no kubectl) to wait until the control plane has marked node2 unhealthy and evicted its shop
 # pods, then starts the kubelet again and waits until node2 is Ready.
 kc=/etc/kubernetes/kubelet.kubeconfig
+# The API server pretty-prints JSON for a curl user agent; another agent gets it compact, one
+# object per line, which the greps below read.
 tls=$(mktemp -d)
 field() { sed -n "s/^ *$1: *//p" "$kc" | head -n 1; }
 field certificate-authority-data | base64 -d >"$tls/ca.crt"
 field client-certificate-data | base64 -d >"$tls/client.crt"
 field client-key-data | base64 -d >"$tls/client.key"
 server=$(field server)
-api() { curl -s -m 5 --cacert "$tls/ca.crt" --cert "$tls/client.crt" --key "$tls/client.key" "$server$1"; }
+api() { curl -s -m 5 -A archlab-lab-script --cacert "$tls/ca.crt" --cert "$tls/client.crt" --key "$tls/client.key" "$server$1"; }
 # Ready's status of node2 (True, False, Unknown), from the compact JSON of the Node.
 ready() { api /api/v1/nodes/node2 | grep -o '"type":"Ready","status":"[A-Za-z]*"' | sed 's/.*"status":"//; s/"$//'; }
 # How many shop pods on node2 are not yet marked for deletion.
