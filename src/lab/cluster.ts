@@ -20,7 +20,7 @@ export function clusterHostNames(cluster: Cluster): string[] {
 /** The hosts a cluster adds, in the order they come up. */
 export function clusterHosts(cluster: Cluster, network: string): Record<string, Host> {
   const env = { KUBE_NODES: nodeNames(cluster).join(" ") };
-  const readyWithin = cluster.readyTimeoutSeconds ?? 300;
+  const readyWithin = cluster.readyTimeoutSeconds ?? 600;
   const hosts: Record<string, Host> = {
     [CONTROL_PLANE_HOST]: {
       image: CONTROL_PLANE_IMAGE,

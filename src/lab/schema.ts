@@ -237,7 +237,7 @@ export const ClusterSchema = z
       "How long the cluster may take to have every node Ready and its system pods running.",
       900,
     )
-      .default(300)
+      .default(600)
       .optional(),
   })
   .strict()

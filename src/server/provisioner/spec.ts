@@ -30,7 +30,7 @@ function clusterSpec(cluster: Cluster): ClusterSpec {
     controlPlane: CONTROL_PLANE_HOST,
     nodes: nodeNames(cluster),
     kubeconfigs: Object.entries(cluster.kubectl).map(([host, as]) => ({ host, as })),
-    readyTimeoutMs: (cluster.readyTimeoutSeconds ?? 300) * 1000,
+    readyTimeoutMs: (cluster.readyTimeoutSeconds ?? 600) * 1000,
   };
 }
 
