@@ -6,6 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/server/http/server.ts";
 import { launchBrowser, screenText, startTestServer, waitForScreen } from "./harness.ts";
+import { KUBERNETES_SKIPPED, KUBERNETES_TESTS } from "../kubernetes.ts";
 
 let server: RunningServer;
 let browser: Browser;
@@ -68,7 +69,8 @@ async function openTab(page: Page, host: string): Promise<void> {
     .toBe("true");
 }
 
-describe.each(["/en/06-kubernetes/", "/zh/06-kubernetes/"])("walking through %s", (lesson) => {
+// One language: a walkthrough starts a whole cluster; the zh lesson runs the same blocks.
+describe.skipIf(!KUBERNETES_TESTS).each(["/en/06-kubernetes/"])("walking through %s", (lesson) => {
   it(
     "turns every step green by pressing only the lesson's Run buttons and Check",
     async () => {
@@ -117,4 +119,8 @@ describe.each(["/en/06-kubernetes/", "/zh/06-kubernetes/"])("walking through %s"
     },
     40 * 60_000,
   );
+});
+
+describe.skipIf(KUBERNETES_TESTS)("walking through /en/06-kubernetes/", () => {
+  it(`turns every step green (${KUBERNETES_SKIPPED})`, () => {});
 });

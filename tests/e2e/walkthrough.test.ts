@@ -25,7 +25,9 @@ afterAll(async () => {
 });
 
 /** Waits until the terminal shows a prompt at the end and has been still for a moment. */
-async function waitForIdlePrompt(page: Page, prompt: RegExp, timeoutMs = 180_000): Promise<void> {
+// Generous: a first `docker pull` through the rootless engine's network takes a minute or more
+// on a busy machine.
+async function waitForIdlePrompt(page: Page, prompt: RegExp, timeoutMs = 360_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   let stableSince = Date.now();
@@ -104,5 +106,5 @@ describe.each(LESSONS)("walking through %s", (lesson, host, prompt) => {
       );
     }
     await context.close();
-  });
+  }, 900_000);
 });

@@ -17,6 +17,7 @@ import { processOwner } from "../../src/server/provisioner/owner.ts";
 import { envSpecFromLab } from "../../src/server/provisioner/spec.ts";
 import type { Env, EnvSpec } from "../../src/server/provisioner/types.ts";
 import { engine, host, spec } from "./helpers.ts";
+import { KUBERNETES_SKIPPED, KUBERNETES_TESTS } from "../kubernetes.ts";
 
 const { docker, provisioner, images } = engine();
 const PROBE = readFileSync(path.join(import.meta.dirname, "isolation-probe.sh"), "utf8");
@@ -134,6 +135,7 @@ describe("from the learner's terminal, nothing of the machine is reachable", () 
     const terminals = envSpec.hosts.filter((h) => h.terminal);
 
     it(`${labId}: ${terminals.map((h) => h.name).join(", ")}`, async (ctx) => {
+      if (lab.cluster && !KUBERNETES_TESTS) ctx.skip(`${labId}: ${KUBERNETES_SKIPPED}`);
       if (lab.cluster && !(await imagesBuilt(envSpec))) {
         // The Kubernetes lab's images take a 15-minute compile; its nodes have their own tests.
         ctx.skip(`${labId} starts a Kubernetes cluster whose images are not built here`);
