@@ -20,6 +20,7 @@ export function clusterHostNames(cluster: Cluster): string[] {
 /** The hosts a cluster adds, in the order they come up. */
 export function clusterHosts(cluster: Cluster, network: string): Record<string, Host> {
   const env = { KUBE_NODES: nodeNames(cluster).join(" ") };
+  const nodeEnv = { ...env, KUBE_PRELOAD: cluster.images.join(" ") };
   const readyWithin = cluster.readyTimeoutSeconds ?? 600;
   const hosts: Record<string, Host> = {
     [CONTROL_PLANE_HOST]: {
@@ -41,7 +42,7 @@ export function clusterHosts(cluster: Cluster, network: string): Record<string, 
     hosts[node] = {
       image: NODE_IMAGE,
       type: "kube-node",
-      env,
+      env: nodeEnv,
       networks: [network],
       ports: [],
       memory: cluster.nodeMemory,

@@ -231,6 +231,18 @@ export const ClusterSchema = z
         "Hosts that get ~/.kube/config, and as whom: learner (namespace default, read-only " +
           "elsewhere, PodSecurityPolicy `restricted`) or admin (cluster admin; for graders).",
       ),
+    images: z
+      .array(
+        z.string().regex(/^[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9._-]+$/, {
+          error: "write an image with its tag, e.g. shop:1.0",
+        }),
+      )
+      .default([])
+      .describe(
+        "Images every node pulls from the offline registry before its kubelet starts, so the " +
+          "first pods start at once and the scheduler's image locality does not pile the first " +
+          "replicas onto the one node that happens to have the image.",
+      ),
     nodeMemory: Size.default("1536m").describe("Memory limit of each node."),
     controlPlaneMemory: Size.default("1g").describe("Memory limit of the control plane."),
     readyTimeoutSeconds: Seconds(
