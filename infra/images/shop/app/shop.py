@@ -451,7 +451,10 @@ def make_server(port=8000, bind="0.0.0.0", instance=None, delay_ms=0, banner="")
 
 
 def main():
-    port = int(os.environ.get("SHOP_PORT", "8000"))
+    # In Kubernetes, a Service named `shop` gives every later pod SHOP_PORT=tcp://IP:PORT (a
+    # service link): only a plain number is our port.
+    port_text = os.environ.get("SHOP_PORT", "8000")
+    port = int(port_text) if port_text.isdigit() else 8000
     bind = os.environ.get("SHOP_BIND", "0.0.0.0")
     instance = os.environ.get("SHOP_INSTANCE") or socket.gethostname()
     delay_ms = int(os.environ.get("SHOP_DELAY_MS", "0"))
