@@ -70,3 +70,54 @@ export async function typeInTerminal(page: Page, text: string): Promise<void> {
   await page.locator(".term-box:not([hidden]) .xterm-helper-textarea").focus();
   await page.keyboard.type(text);
 }
+
+/**
+ * Waits until the terminal shows `prompt` at the end and has been still for `stillMs`. Generous
+ * by default: a first `docker pull` through a rootless engine takes a minute or more when busy.
+ */
+export async function waitForIdlePrompt(
+  page: Page,
+  prompt: RegExp,
+  { timeoutMs = 360_000, stillMs = 700 }: { timeoutMs?: number; stillMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  let stableSince = Date.now();
+  while (Date.now() < deadline) {
+    const text = (await screenText(page)).trimEnd();
+    if (text !== last) {
+      last = text;
+      stableSince = Date.now();
+    } else if (prompt.test(text.split("\n").at(-1) ?? "") && Date.now() - stableSince > stillMs) {
+      return;
+    }
+    await page.waitForTimeout(150);
+  }
+  throw new Error(`the terminal never came back to a prompt; it shows:\n${last}`);
+}
+
+/** Presses a step's Check until it passes (state may settle asynchronously); its message. */
+export async function checkUntilPassed(
+  page: Page,
+  stepId: string,
+  { attempts = 12, pauseMs = 2500 }: { attempts?: number; pauseMs?: number } = {},
+): Promise<string> {
+  const step = page.locator(`.step[data-step="${stepId}"]`);
+  let message = "";
+  for (let i = 0; i < attempts; i++) {
+    await step.locator('[data-action="check"]').click();
+    await page.waitForFunction(
+      (id) => {
+        const r = document.querySelector(`.step[data-step="${id}"] .step-result`);
+        return r && r.getAttribute("data-kind") !== "info";
+      },
+      stepId,
+      { timeout: 60_000 },
+    );
+    const kind = await step.locator(".step-result").getAttribute("data-kind");
+    message = (await step.locator(".step-result").textContent()) ?? "";
+    if (kind === "ok") return message;
+    await page.waitForTimeout(pauseMs);
+  }
+  throw new Error(`step ${stepId} never passed; last result: ${message}`);
+}

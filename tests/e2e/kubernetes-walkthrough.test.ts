@@ -5,7 +5,13 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/server/http/server.ts";
-import { launchBrowser, screenText, startTestServer, waitForScreen } from "./harness.ts";
+import {
+  checkUntilPassed,
+  launchBrowser,
+  startTestServer,
+  waitForIdlePrompt,
+  waitForScreen,
+} from "./harness.ts";
 import { KUBERNETES_SKIPPED, KUBERNETES_TESTS } from "../kubernetes.ts";
 
 let server: RunningServer;
@@ -22,45 +28,6 @@ afterAll(async () => {
 
 const WORKSTATION_PROMPT = /@workstation:[^$#]*[$#]\s*$/;
 const NODE2_PROMPT = /@node2:[^$#]*[$#]\s*$/;
-
-/** Waits until the visible terminal ends with `prompt` and has been still for a moment. */
-async function waitForIdlePrompt(page: Page, prompt: RegExp, timeoutMs = 240_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  let stableSince = Date.now();
-  while (Date.now() < deadline) {
-    const text = (await screenText(page)).trimEnd();
-    if (text !== last) {
-      last = text;
-      stableSince = Date.now();
-    } else if (prompt.test(text.split("\n").at(-1) ?? "") && Date.now() - stableSince > 1000) {
-      return;
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`the terminal never came back to a prompt; it shows:\n${last}`);
-}
-
-async function checkUntilPassed(page: Page, stepId: string, attempts = 10): Promise<string> {
-  const step = page.locator(`.step[data-step="${stepId}"]`);
-  let message = "";
-  for (let i = 0; i < attempts; i++) {
-    await step.locator('[data-action="check"]').click();
-    await page.waitForFunction(
-      (id) => {
-        const r = document.querySelector(`.step[data-step="${id}"] .step-result`);
-        return r && r.getAttribute("data-kind") !== "info";
-      },
-      stepId,
-      { timeout: 60_000 },
-    );
-    const kind = await step.locator(".step-result").getAttribute("data-kind");
-    message = (await step.locator(".step-result").textContent()) ?? "";
-    if (kind === "ok") return message;
-    await page.waitForTimeout(3000); // a rollout or an endpoint may still be settling
-  }
-  throw new Error(`step ${stepId} never passed; last result: ${message}`);
-}
 
 async function openTab(page: Page, host: string): Promise<void> {
   await page.click(`.lab-tabs [data-host="${host}"]`);
@@ -105,10 +72,14 @@ describe.skipIf(!KUBERNETES_TESTS).each(["/en/06-kubernetes/"])("walking through
           const onNode2 = /sudo kubelet-ctl/.test(code);
           if (onNode2) await openTab(page, "node2");
           await runs.nth(i).click();
-          await waitForIdlePrompt(page, onNode2 ? NODE2_PROMPT : WORKSTATION_PROMPT);
+          await waitForIdlePrompt(page, onNode2 ? NODE2_PROMPT : WORKSTATION_PROMPT, {
+            timeoutMs: 240_000,
+            stillMs: 1000,
+          });
           if (onNode2) await openTab(page, "workstation");
         }
-        await checkUntilPassed(page, stepId);
+        // A rollout or an endpoint may still be settling.
+        await checkUntilPassed(page, stepId, { attempts: 10, pauseMs: 3000 });
         expect(await page.locator(`.step[data-step="${stepId}"]`).getAttribute("class")).toContain(
           "done",
         );

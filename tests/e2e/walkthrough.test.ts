@@ -1,14 +1,16 @@
 // A newcomer takes whole lessons in the browser using only what the page offers: in every step,
 // press each Run button in order, then Check — and every step must turn green. Proves that the
 // lesson text and the lab agree (single-terminal labs; the multi-tab labs are proven by verify).
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../src/server/http/server.ts";
 import {
+  checkUntilPassed,
   launchBrowser,
   screenText,
   startTestServer,
   typeInTerminal,
+  waitForIdlePrompt,
   waitForScreen,
 } from "./harness.ts";
 
@@ -23,47 +25,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Waits until the terminal shows a prompt at the end and has been still for a moment. */
-// Generous: a first `docker pull` through the rootless engine's network takes a minute or more
-// on a busy machine.
-async function waitForIdlePrompt(page: Page, prompt: RegExp, timeoutMs = 360_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  let stableSince = Date.now();
-  while (Date.now() < deadline) {
-    const text = (await screenText(page)).trimEnd();
-    if (text !== last) {
-      last = text;
-      stableSince = Date.now();
-    } else if (prompt.test(text.split("\n").at(-1) ?? "") && Date.now() - stableSince > 700) {
-      return;
-    }
-    await page.waitForTimeout(150);
-  }
-  throw new Error(`the terminal never came back to a prompt; it shows:\n${last}`);
-}
-
-async function checkUntilPassed(page: Page, stepId: string, attempts = 12): Promise<string> {
-  const step = page.locator(`.step[data-step="${stepId}"]`);
-  let message = "";
-  for (let i = 0; i < attempts; i++) {
-    await step.locator('[data-action="check"]').click();
-    await page.waitForFunction(
-      (id) => {
-        const r = document.querySelector(`.step[data-step="${id}"] .step-result`);
-        return r && r.getAttribute("data-kind") !== "info";
-      },
-      stepId,
-      { timeout: 60_000 },
-    );
-    const kind = await step.locator(".step-result").getAttribute("data-kind");
-    message = (await step.locator(".step-result").textContent()) ?? "";
-    if (kind === "ok") return message;
-    await page.waitForTimeout(2500); // some state settles asynchronously (replication, failover)
-  }
-  throw new Error(`step ${stepId} never passed; last result: ${message}`);
-}
 
 const ANY_PROMPT = /[$#]\s*$/;
 
