@@ -223,7 +223,7 @@ describe("a workshop with an instructor and three learners", () => {
 
   it("reset gives the learner a fresh environment", async () => {
     const bo = learners.Bo as Page;
-    await typeInTerminal(bo, "echo kept > /root/before-reset && echo marker-written\n");
+    await typeInTerminal(bo, "echo kept > ~/before-reset && echo marker-written\n");
     await waitForScreen(bo, /^marker-written$/m);
     const before = await envIdOf(bo);
     await row("Bo").locator('[data-action="reset"]').click();
@@ -241,7 +241,7 @@ describe("a workshop with an instructor and three learners", () => {
         { timeout: 120_000 },
       )
       .toBe(true);
-    await typeInTerminal(bo, "ls /root/before-reset || echo marker-gone\n");
+    await typeInTerminal(bo, "ls ~/before-reset || echo marker-gone\n");
     await waitForScreen(bo, /^marker-gone$/m, 15_000);
   });
 
