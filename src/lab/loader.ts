@@ -100,7 +100,7 @@ const FIELD_NAMES = [
   "env", "ports", "container", "label", "memory", "cpus", "pids", "capAdd", "ready", "tcp",
   "log", "timeoutSeconds", "terminal", "host", "run", "file", "setup", "check", "solve",
   "hints", "wrong", "name", "script", "revert", "zh", "en", "cluster", "nodes", "kubectl",
-  "nodeMemory", "controlPlaneMemory", "readyTimeoutSeconds",
+  "nodeMemory", "controlPlaneMemory", "readyTimeoutSeconds", "preview", "port", "path",
 ]; // prettier-ignore
 
 function toProblem(

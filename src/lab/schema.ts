@@ -84,6 +84,23 @@ const PublishedPort = z
   .strict()
   .describe("A port published on the server's loopback for the learner's browser.");
 
+/** A TCP port of a host that the learner may open in a browser tab (port preview). */
+export const PreviewPort = z
+  .object({
+    port: z.number().int().min(1).max(65535).describe("TCP port inside the host."),
+    label: LocalizedText.optional().describe("What runs there, shown on the link."),
+    path: z
+      .string()
+      .regex(/^\/[\x21-\x7e]*$/, { error: "write a path starting with /, e.g. /health" })
+      .optional()
+      .describe("Path the link opens (default /)."),
+  })
+  .strict()
+  .describe(
+    "A port opened through the lab server (/preview/...), only for the environment's owner and " +
+      "the workshop's instructor; the host is never published on the machine's ports.",
+  );
+
 export const HostSchema = z
   .object({
     image: Name.describe(
@@ -112,6 +129,12 @@ export const HostSchema = z
       .optional()
       .describe("Lab networks the host joins (default: the lab's first network)."),
     ports: z.array(PublishedPort).default([]).describe("Ports published to the learner's browser."),
+    preview: z
+      .array(PreviewPort)
+      .optional()
+      .describe(
+        "Ports the learner may open in a browser tab through the lab server (`<Preview>`).",
+      ),
     memory: Size.default("256m").describe('Memory limit, e.g. "256m".'),
     cpus: z
       .number()

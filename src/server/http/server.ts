@@ -21,6 +21,7 @@ import { assertKnownLabs, type WorkshopConfig } from "../workshop/config.ts";
 import { Workshop } from "../workshop/workshop.ts";
 import { handleApi, HttpError, sendError, type ApiDeps } from "./api.ts";
 import { readCookie, TOKEN_COOKIE } from "./cookies.ts";
+import { dockerHostAddress, PortPreview } from "./preview.ts";
 import { serveStatic } from "./static.ts";
 import { forbiddenPage, instructorEntry, isInstructor, WorkshopApi } from "./workshop-api.ts";
 
@@ -123,6 +124,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     store,
     ...(workshop ? { workshop: { workshop, api: new WorkshopApi(workshop, store) } } : {}),
   };
+  const preview = new PortPreview({
+    labs,
+    learnerByToken: (token) => store.learnerByToken(token),
+    isInstructorKey: (key) => workshop?.room.isInstructor(key) ?? false,
+    envOf: (learnerId, labId) => {
+      const lab = labs.get(labId);
+      const status = lab ? sessions.status(learnerId, lab) : undefined;
+      return status?.state === "ready" ? status.envId : undefined;
+    },
+    ownerOf: (envId) => sessions.owner(envId),
+    address: dockerHostAddress(options.docker),
+  });
   await reap(options.docker, options.provisioner);
   const reaper = setInterval(
     () => void reap(options.docker, options.provisioner).catch(() => undefined),
@@ -133,6 +146,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const handler: RequestListener = (req, res) => {
     res.setHeader("x-frame-options", "SAMEORIGIN");
     const pathname = (req.url ?? "/").split("?")[0] ?? "/";
+    if (preview.handle(req, res)) return;
     if (pathname.startsWith("/api/")) {
       handleApi(req, res, apiDeps).catch((err) => sendError(res, err));
     } else if (pathname === "/workshop/instructor" && req.method === "GET") {
@@ -163,6 +177,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    if (preview.upgrade(req, socket, head)) return;
     if (!(req.url ?? "").startsWith("/ws/terminal")) return refuse(404, "Not Found");
     if (!sameOrigin(req)) return refuse(403, "Forbidden");
     const token = readCookie(req.headers.cookie, TOKEN_COOKIE);
