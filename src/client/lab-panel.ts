@@ -133,7 +133,18 @@ class LabPanel {
     this.polling = true;
     try {
       for (;;) {
-        const env = await api<EnvStatus>("GET", `/api/labs/${this.labId}/env`);
+        let env: EnvStatus;
+        try {
+          env = await api<EnvStatus>("GET", `/api/labs/${this.labId}/env`);
+        } catch (err) {
+          // A busy or restarting server must not freeze the panel on "starting": say so and ask
+          // again; an answer the server meant (a 4xx) ends the wait.
+          const final = err instanceof ApiError && err.status >= 400 && err.status < 500;
+          this.say(final ? (err as Error).message : `${(err as Error).message} …`, "error");
+          if (final) break;
+          await new Promise((r) => setTimeout(r, POLL_MS * 4));
+          continue;
+        }
         this.render(env);
         if (env.state !== "starting") break;
         await new Promise((r) => setTimeout(r, POLL_MS));

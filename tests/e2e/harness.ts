@@ -62,7 +62,12 @@ export async function waitForScreen(
     if (pattern.test(text)) return text;
     await page.waitForTimeout(200);
   }
-  throw new Error(`terminal never showed ${pattern}; it shows:\n${text}`);
+  // Say what the lab panel said too: a terminal that never opened is usually explained there.
+  const panel = await page
+    .locator(".lab-panel")
+    .evaluate((el) => `${(el as HTMLElement).dataset.state ?? "?"}: ${el.textContent ?? ""}`)
+    .catch(() => "(no lab panel)");
+  throw new Error(`terminal never showed ${pattern}; it shows:\n${text}\nthe lab panel: ${panel}`);
 }
 
 /** Types into the active terminal like a person (xterm's hidden textarea has the focus). */
