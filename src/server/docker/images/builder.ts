@@ -1,6 +1,6 @@
 // Builds the images of infra/images with content-derived tags; resolves an image name to the
 // exact tag the current sources produce, or says how to build it.
-import { cp, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type Docker from "dockerode";
@@ -50,6 +50,39 @@ export class ImageMissingError extends Error {
     );
     this.name = "ImageMissingError";
   }
+}
+
+/**
+ * The CA bundle this machine trusts ($ARCHLAB_HOST_CA, else $SSL_CERT_FILE, else Debian's
+ * /etc/ssl/certs/ca-certificates.crt), for images whose builds reach TLS services through it.
+ */
+export async function hostCaBundle(
+  image: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const file = env.ARCHLAB_HOST_CA || env.SSL_CERT_FILE || "/etc/ssl/certs/ca-certificates.crt";
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new ImageBuildError(
+      image,
+      `it needs this machine's CA bundle (# host-ca), but ${file} cannot be read ` +
+        `(${(err as Error).message}); set ARCHLAB_HOST_CA to the PEM file your machine trusts`,
+      undefined,
+      [],
+    );
+  }
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new ImageBuildError(
+      image,
+      `it needs this machine's CA bundle (# host-ca), but ${file} holds no PEM certificate; ` +
+        `set ARCHLAB_HOST_CA to the PEM file your machine trusts`,
+      undefined,
+      [],
+    );
+  }
+  return text;
 }
 
 export class ImageBuilder {
@@ -123,6 +156,9 @@ export class ImageBuilder {
     try {
       await cp(recipe.dir, context, { recursive: true });
       await writeFile(path.join(context, "Dockerfile"), pinParents(recipe.dockerfile, this.hashes));
+      if (recipe.hostCa) {
+        await writeFile(path.join(context, recipe.hostCa), await hostCaBundle(recipe.name));
+      }
       const src = await readdir(context, { recursive: true });
       const stream = await this.docker.buildImage(
         { context, src },

@@ -85,6 +85,21 @@ describe("parseRecipe", () => {
   });
 });
 
+describe("parseRecipe: # host-ca", () => {
+  it("names the file the machine's CA bundle is put under in the build context", () => {
+    const recipe = parseRecipe("web", "/x", "# host-ca: host-ca.crt\nFROM archlab/base\n");
+    expect(recipe.hostCa).toBe("host-ca.crt");
+    expect(parseRecipe("web", "/x", "FROM archlab/base\n").hostCa).toBeUndefined();
+  });
+
+  it("refuses a path or an empty name", () => {
+    expect(() => parseRecipe("web", "/x", "# host-ca: ../../etc/passwd\nFROM x\n")).toThrow(
+      /plain file name/,
+    );
+    expect(() => parseRecipe("web", "/x", "# host-ca:\nFROM x\n")).toThrow(/plain file name/);
+  });
+});
+
 function recipes(parents: Record<string, string[]>): Map<string, ImageRecipe> {
   return new Map(
     Object.entries(parents).map(([name, ps]) => [

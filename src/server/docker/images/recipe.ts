@@ -28,6 +28,12 @@ export interface ImageRecipe {
   parents: string[];
   /** Public names pushed to the offline registry, e.g. "redis:7". */
   publishAs: string[];
+  /**
+   * File name under which the build context gets this machine's CA bundle (`# host-ca: F`),
+   * for builds that reach a TLS service the machine trusts (npm behind a proxy's CA). Not part
+   * of the content hash: like the Debian mirror, the trust store belongs to the machine.
+   */
+  hostCa?: string;
 }
 
 const FROM_ARCHLAB = /^FROM\s+archlab\/([a-z0-9-]+)(?::\S+)?/i;
@@ -59,7 +65,16 @@ export function parseRecipe(name: string, dir: string, dockerfile: string): Imag
     .filter((p): p is string => p !== undefined);
   const publishLine = /^#\s*publish:\s*(.+)$/m.exec(dockerfile);
   const publishAs = publishLine ? (publishLine[1] as string).trim().split(/\s+/) : [];
-  return { name, dir, dockerfile, parents, publishAs };
+  const hostCaLine = /^#[ \t]*host-ca:[ \t]*(.*)$/m.exec(dockerfile);
+  if (!hostCaLine) return { name, dir, dockerfile, parents, publishAs };
+  const hostCa = (hostCaLine[1] as string).trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(hostCa)) {
+    throw new Error(
+      `infra/images/${name}/Dockerfile: "# host-ca:" wants a plain file name for the CA bundle ` +
+        `in the build context, like "# host-ca: host-ca.crt" (got "${hostCa}")`,
+    );
+  }
+  return { name, dir, dockerfile, parents, publishAs, hostCa };
 }
 
 export class UnknownImageError extends Error {
