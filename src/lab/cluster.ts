@@ -10,6 +10,7 @@ export const CONTROL_PLANE_IMAGE = "kube-control-plane";
 export const NODE_IMAGE = "kube-node";
 
 export function nodeNames(cluster: Cluster): string[] {
+  if (cluster.nodeNames?.length === cluster.nodes) return cluster.nodeNames;
   return Array.from({ length: cluster.nodes }, (_, i) => `node${i + 1}`);
 }
 

@@ -45,7 +45,13 @@ export interface ResolvedStep {
   check: Script;
   solve: Script;
   wrong: { name: string; script: Script; revert?: Script }[];
+  /** An imported reading step: `check` then only says so and fails. */
+  ungraded: boolean;
+  /** An imported step without a solve (`solve` is then a no-op). */
+  noSolve: boolean;
 }
+
+const UNGRADED_CHECK = 'echo "This is a reading step: it has no check (ungraded)." >&2\nexit 1\n';
 
 export interface LoadedLab {
   lab: Lab;
@@ -209,8 +215,16 @@ function resolveSteps(lab: Lab, dir: string): ResolvedStep[] {
       title: step.title,
       hints: step.hints,
       ...(step.setup !== undefined ? { setup: action(step.setup, "setup") } : {}),
-      check: resolveScript(step.check, checkHost, DEFAULT_CHECK_TIMEOUT_MS, dir, at("check")),
-      solve: action(step.solve, "solve"),
+      check: resolveScript(
+        step.check ?? UNGRADED_CHECK,
+        checkHost,
+        DEFAULT_CHECK_TIMEOUT_MS,
+        dir,
+        at("check"),
+      ),
+      solve: action(step.solve ?? "true", "solve"),
+      ungraded: step.ungraded === true || step.check === undefined,
+      noSolve: step.solve === undefined,
       wrong: step.wrong.map((w, j) => ({
         name: w.name,
         script: action(w.script, `wrong[${j}].script`),

@@ -69,13 +69,17 @@ describe("labJsonSchema", () => {
     expect(host.required).toEqual(["image"]);
   });
 
-  it("requires check, solve and wrong in a step", () => {
+  it("requires check, solve and wrong in a step (of a lab that is not imported)", () => {
     const step = schema.properties?.["steps"]?.items as JsonSchema;
-    expect(step.required).toEqual(
-      expect.arrayContaining(["id", "title", "check", "solve", "wrong"]),
-    );
+    expect(step.required).toEqual(expect.arrayContaining(["id", "title"]));
     expect(step.required).not.toContain("hints");
-    expect(step.properties?.["wrong"]?.["minItems"]).toBe(1);
+    expect((schema as Record<string, unknown>)["if"]).toEqual({
+      not: { required: ["imported"] },
+    });
+    const native = (schema as { then: { properties: { steps: { items: JsonSchema } } } }).then
+      .properties.steps.items;
+    expect(native.required).toEqual(["id", "title", "check", "solve", "wrong"]);
+    expect(native.properties?.["wrong"]?.["minItems"]).toBe(1);
   });
 
   it("gives every field a description (editors show it on hover)", () => {

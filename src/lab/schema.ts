@@ -215,7 +215,7 @@ export const StepSchema = z
     id: Name.describe("Step id, unique in the lab; lessons reference it."),
     title: LocalizedText.describe("Short title of the step."),
     setup: ScriptRef.optional().describe("Runs when the step begins (before the learner acts)."),
-    check: ScriptRef.describe(
+    check: ScriptRef.optional().describe(
       "Exits 0 when the step is done. On failure prints a message for the learner, and may " +
         "print `expected: ...` and `actual: ...` lines shown side by side. Runs behind the " +
         "check-script library labs/lib/check.sh, with $ARCHLAB_LANG set to the learner's " +
@@ -226,14 +226,25 @@ export const StepSchema = z
         "`http_fetch URL` probe HTTP; `lb_send URL N` + `lb_count NAME` count which instance " +
         "answered. The file documents every helper.",
     ),
-    solve: ScriptRef.describe(
-      "What a correct learner would type; `archlab solve` and verify run it.",
+    solve: ScriptRef.optional().describe(
+      "What a correct learner would type; `archlab solve` and verify run it. Required, except " +
+        "in imported labs (a scenario step may give no {{exec}} block).",
     ),
     hints: z.array(LocalizedText).default([]).describe("Hints, revealed one at a time."),
     wrong: z
       .array(WrongSolution)
-      .min(1, { error: "add at least one wrong-solution fixture that the check must reject" })
-      .describe("Wrong-solution fixtures: each must make the check fail."),
+      .default([])
+      .describe(
+        "Wrong-solution fixtures: each must make the check fail (at least one, except in " +
+          "imported labs).",
+      ),
+    ungraded: z
+      .boolean()
+      .optional()
+      .describe(
+        "A reading step without a check (imported labs only): shown as ungraded, and counted " +
+          "as ungraded, never passed, by `archlab verify`.",
+      ),
   })
   .strict();
 
@@ -265,6 +276,13 @@ export const ClusterSchema = z
         "Images every node pulls from the offline registry before its kubelet starts, so the " +
           "first pods start at once and the scheduler's image locality does not pile the first " +
           "replicas onto the one node that happens to have the image.",
+      ),
+    nodeNames: z
+      .array(Name)
+      .optional()
+      .describe(
+        "Names of the nodes, one per node (default node1..nodeN); e.g. [node01] for scenarios " +
+          "imported from Killercoda.",
       ),
     nodeMemory: Size.default("1536m").describe("Memory limit of each node."),
     controlPlaneMemory: Size.default("1g").describe("Memory limit of the control plane."),
@@ -311,6 +329,18 @@ export const LabSchema = z
       .default(["lab"])
       .describe("Networks of the environment; each is a private bridge network."),
     cluster: ClusterSchema.optional(),
+    imported: z
+      .object({
+        format: z.enum(["killercoda", "katacoda"]).describe("The scenario format."),
+        source: z.string().min(1).describe("The scenario folder it was imported from."),
+        lang: z.enum(["zh", "en"]).describe("The scenario's language."),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "Set by `archlab import`: steps may be ungraded, have no solve and no wrong-solution " +
+          "fixtures (a scenario has none).",
+      ),
     hosts: z
       .record(Name, HostSchema)
       .refine((h) => Object.keys(h).length > 0, { error: "declare at least one host" })
@@ -325,6 +355,38 @@ export const LabSchema = z
     steps: z.array(StepSchema).min(1).describe("The ordered steps of the lab."),
   })
   .strict()
+  .superRefine((lab, ctx) => {
+    // What every native step needs; imported scenarios may lack it (see `imported`).
+    lab.steps.forEach((step, i) => {
+      const at = (field: string) => ["steps", i, field];
+      if (step.ungraded) {
+        if (!lab.imported)
+          ctx.addIssue({
+            code: "custom",
+            path: at("ungraded"),
+            message: "only imported labs may have ungraded steps: give the step a check",
+          });
+        return;
+      }
+      if (step.check === undefined)
+        ctx.addIssue({ code: "custom", path: at("check"), message: "missing: add `check:`" });
+      if (lab.imported) return;
+      if (step.solve === undefined)
+        ctx.addIssue({ code: "custom", path: at("solve"), message: "missing: add `solve:`" });
+      if (step.wrong.length === 0)
+        ctx.addIssue({
+          code: "custom",
+          path: at("wrong"),
+          message: "add at least one wrong-solution fixture that the check must reject",
+        });
+    });
+    if (lab.cluster?.nodeNames && lab.cluster.nodeNames.length !== lab.cluster.nodes)
+      ctx.addIssue({
+        code: "custom",
+        path: ["cluster", "nodeNames"],
+        message: `name each of the ${lab.cluster.nodes} nodes once`,
+      });
+  })
   .describe("An archlab lab: an environment of real hosts and ordered, auto-graded steps.");
 
 export type Lab = z.infer<typeof LabSchema>;
@@ -336,8 +398,27 @@ export type LocalizedTextValue = z.infer<typeof LocalizedText>;
 
 /** The JSON Schema that editors use to autocomplete and check lab.yaml. */
 export function labJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(LabSchema, { io: "input", unrepresentable: "any" }) as Record<
+  const schema = z.toJSONSchema(LabSchema, { io: "input", unrepresentable: "any" }) as Record<
     string,
     unknown
   >;
+  // The superRefine above, for editors: a native lab's steps need check, solve and a fixture.
+  schema["if"] = { not: { required: ["imported"] } };
+  schema["then"] = {
+    properties: {
+      steps: {
+        description: "The ordered steps of the lab.",
+        items: {
+          required: ["id", "title", "check", "solve", "wrong"],
+          properties: {
+            wrong: {
+              description: "Wrong-solution fixtures: each must make the check fail.",
+              minItems: 1,
+            },
+          },
+        },
+      },
+    },
+  };
+  return schema;
 }

@@ -93,7 +93,16 @@ describe("summaryLine", () => {
       { lab: "b", step: "s", name: "4", status: "skipped", durationMs: 0 },
     ];
     expect(summaryLine(four)).toBe("2 passed, 1 failed, 1 skipped");
-    expect(summarize(four)).toEqual({ passed: 2, failed: 1, skipped: 1 });
+    expect(summarize(four)).toEqual({ passed: 2, failed: 1, skipped: 1, ungraded: 0 });
     expect(summaryLine([])).toBe("0 passed, 0 failed, 0 skipped");
+  });
+  it("counts an imported reading step as ungraded, never passed (JUnit: skipped)", () => {
+    const cases: VerifyCase[] = [
+      { lab: "a", step: "s", name: "1", status: "passed", durationMs: 0 },
+      { lab: "a", step: "r", name: "2", status: "ungraded", durationMs: 0, message: "reading" },
+    ];
+    expect(summaryLine(cases)).toBe("1 passed, 0 failed, 0 skipped, 1 ungraded");
+    expect(toJUnit(cases)).toContain('skipped="1"');
+    expect(toJUnit(cases)).toContain('<skipped message="reading"/>');
   });
 });

@@ -7,7 +7,8 @@ import { processOwner } from "../server/provisioner/owner.ts";
 import { envSpecFromLab } from "../server/provisioner/spec.ts";
 import type { Provisioner } from "../server/provisioner/types.ts";
 
-export type CaseStatus = "passed" | "failed" | "skipped";
+/** `ungraded`: an imported reading step (no check): never counted as passed. */
+export type CaseStatus = "passed" | "failed" | "skipped" | "ungraded";
 
 export interface VerifyCase {
   lab: string;
@@ -52,6 +53,17 @@ async function verifyStep(
     record({ lab, step: step.id, name, status, durationMs, ...(message ? { message } : {}) });
   try {
     if (step.setup) await grader.run(envId, step.setup);
+    if (step.ungraded) {
+      // A reading step: its exec blocks still run (later steps may build on them).
+      const [, t] = await timed(() => grader.run(envId, step.solve));
+      caseOf(
+        "reading step (no check)",
+        "ungraded",
+        t,
+        step.noSolve ? "no check and nothing to run" : "no check; its commands ran",
+      );
+      return true;
+    }
     const [before, t1] = await timed(() => grader.check(envId, step.check));
     caseOf(
       "check fails before the step is done",
@@ -74,6 +86,15 @@ async function verifyStep(
           ? "the check accepted this wrong solution"
           : `rejected with: ${result.message}`,
       );
+    }
+    if (step.noSolve) {
+      caseOf(
+        "check passes after the solve",
+        "skipped",
+        0,
+        "the step gives no command to run (no {{exec}} block): nothing proves its check can pass",
+      );
+      return true;
     }
     const [after, t2] = await timed(async () => {
       await grader.run(envId, step.solve);
@@ -158,12 +179,21 @@ export function summarize(cases: VerifyCase[]): {
   passed: number;
   failed: number;
   skipped: number;
+  ungraded: number;
 } {
   const count = (s: CaseStatus) => cases.filter((c) => c.status === s).length;
-  return { passed: count("passed"), failed: count("failed"), skipped: count("skipped") };
+  return {
+    passed: count("passed"),
+    failed: count("failed"),
+    skipped: count("skipped"),
+    ungraded: count("ungraded"),
+  };
 }
 
 export function summaryLine(cases: VerifyCase[]): string {
-  const { passed, failed, skipped } = summarize(cases);
-  return `${passed} passed, ${failed} failed, ${skipped} skipped`;
+  const { passed, failed, skipped, ungraded } = summarize(cases);
+  return (
+    `${passed} passed, ${failed} failed, ${skipped} skipped` +
+    (ungraded > 0 ? `, ${ungraded} ungraded` : "")
+  );
 }

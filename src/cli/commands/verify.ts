@@ -9,7 +9,12 @@ import { summarize, summaryLine, verifyLab, type VerifyCase } from "../../verify
 import { engineContext } from "../context.ts";
 
 function printCase(c: VerifyCase): void {
-  const mark = { passed: pc.green("✔"), failed: pc.red("✘"), skipped: pc.yellow("○") }[c.status];
+  const mark = {
+    passed: pc.green("✔"),
+    failed: pc.red("✘"),
+    skipped: pc.yellow("○"),
+    ungraded: pc.dim("·"),
+  }[c.status];
   const secs = pc.dim(`${(c.durationMs / 1000).toFixed(1)} s`);
   console.log(`${mark} ${c.lab} › ${c.step} › ${c.name} ${secs}`);
   if (c.message && c.status !== "passed")

@@ -158,6 +158,8 @@ export async function handleApi(
       method === "POST"
     ) {
       const step = stepOf(lab, parts[3]);
+      if (step.ungraded)
+        throw new HttpError(409, "ungraded", `step ${step.id} is a reading step: it has no check`);
       const lang = langOf(url);
       const status = deps.sessions.status(learnerId, lab);
       if (status.state !== "ready" || !status.envId) {
