@@ -232,7 +232,15 @@ class LabPanel {
     this.views.get(host)?.focus();
   }
 
-  private runInTerminal(command: string): void {
+  /** Types a block into its host's terminal (the block's `host=`), else the one that is open. */
+  private runInTerminal(command: string, host?: string): void {
+    if (host && this.views.size > 0) {
+      if (!this.views.has(host)) {
+        this.say((this.ui.noSuchTab as string).replace("{host}", host), "error");
+        return;
+      }
+      this.activate(host);
+    }
     const view = this.active ? this.views.get(this.active) : undefined;
     if (!view) {
       this.say(this.ui.startFirst as string, "error");
@@ -257,8 +265,10 @@ class LabPanel {
         run.type = "button";
         run.className = "btn btn-small";
         run.dataset.action = "run";
-        run.textContent = `▶ ${this.ui.run}`;
-        run.addEventListener("click", () => this.runInTerminal(command()));
+        const host = pre.dataset.host;
+        run.textContent = `▶ ${host ? (this.ui.runOn as string).replace("{host}", host) : this.ui.run}`;
+        if (host) run.dataset.host = host;
+        run.addEventListener("click", () => this.runInTerminal(command(), host));
         const copy = document.createElement("button");
         copy.type = "button";
         copy.className = "btn btn-small";

@@ -24,6 +24,8 @@ export const ui = {
     failed: "环境启动失败",
     noServer: "没有连接到实验服务器。在项目目录运行 `npm start`，再打开它打印的地址。",
     startFirst: "请先启动实验环境。",
+    noSuchTab: "这个实验没有名为 {host} 的终端。",
+    runOn: "在 {host} 上运行",
     check: "检查",
     checking: "检查中…",
     passed: "通过",
@@ -78,6 +80,8 @@ export const ui = {
     noServer:
       "No lab server is connected. Run `npm start` in the project folder and open the address it prints.",
     startFirst: "Start the lab environment first.",
+    noSuchTab: "This lab has no terminal named {host}.",
+    runOn: "Run on {host}",
     check: "Check",
     checking: "Checking…",
     passed: "Passed",

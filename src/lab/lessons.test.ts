@@ -11,8 +11,9 @@ const lab = parseLab(
   `format: 1
 id: demo
 title: Demo
-hosts: { ws: { image: workstation } }
+hosts: { ws: { image: workstation }, db: { image: workstation }, hidden: { image: workstation, terminal: false } }
 workstation: ws
+tabs: [db]
 steps:
   - { id: one, title: One, check: "true", solve: "true", wrong: [{ name: w, script: "true" }] }
   - { id: two, title: Two, check: "true", solve: "true", wrong: [{ name: w, script: "true" }] }
@@ -31,6 +32,9 @@ function lessons(files: Record<string, string>): string {
 
 const fm = (extra = "lab: demo") =>
   `---\ntitle: T\nsummary: S\norder: 1\nduration: 5\n${extra}\n---\n`;
+
+let tmp = "";
+const dir = (body: string) => (tmp = lessons({ "zh/01-a.mdx": `${fm()}${body}` }));
 
 describe("lintLessons", () => {
   it("accepts lessons that teach every step", () => {
@@ -51,6 +55,15 @@ describe("lintLessons", () => {
     expect(problems.some((p) => p.message.includes("steps taught by no zh lesson: two"))).toBe(
       true,
     );
+  });
+
+  it("accepts a code block run on one of the lab's terminals and names one that is not", () => {
+    const body =
+      '<Step id="one">\n\n```bash host=db\nls\n```\n\n```bash host=hiddn\nls\n```\n</Step>\n<Step id="two">y</Step>\n';
+    const problems = lintLessons(dir(body), [lab], tmp);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: "zh/01-a.mdx", line: 14, field: "host" });
+    expect(problems[0]?.message).toBe('lab demo has no terminal "hiddn"; its terminals: ws, db');
   });
 
   it("reports broken frontmatter with its line and an unknown lab", () => {

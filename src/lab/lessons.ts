@@ -6,6 +6,7 @@ import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { LabProblem, LoadedLab } from "./loader.ts";
 import { closest } from "./suggest.ts";
+import { terminalTabs } from "./tabs.ts";
 
 export const LESSON_LANGS = ["zh", "en"] as const;
 
@@ -14,9 +15,12 @@ export interface LessonRef {
   lang: string;
   lab?: string;
   steps: { id: string; line: number }[];
+  /** Code blocks that name the terminal they run in (```bash host=NAME). */
+  codeHosts: { host: string; line: number }[];
 }
 
 const STEP_RE = /<Step\s+id=["']([^"']+)["']/g;
+const CODE_HOST_RE = /^```\w*[^\n]*?\shost=(\S+)/gm;
 
 function lineAt(text: string, index: number): number {
   return text.slice(0, index).split("\n").length;
@@ -33,7 +37,7 @@ export function readLesson(
   const problems: LabProblem[] = [];
   const problem = (line: number, field: string, message: string) =>
     problems.push({ file: shown, line, col: 1, field, message });
-  const ref: LessonRef = { file: shown, lang, steps: [] };
+  const ref: LessonRef = { file: shown, lang, steps: [], codeHosts: [] };
   const fm = /^---\n([\s\S]*?)\n---/.exec(text);
   if (!fm) {
     problem(1, "", "no frontmatter: start the file with --- title/summary/order/duration --- ");
@@ -74,6 +78,8 @@ export function readLesson(
     problem(1, "", `lessons live in lessons/zh/ or lessons/en/, not ${lang}/`);
   for (const m of text.matchAll(STEP_RE))
     ref.steps.push({ id: m[1] as string, line: lineAt(text, m.index ?? 0) });
+  for (const m of text.matchAll(CODE_HOST_RE))
+    ref.codeHosts.push({ host: m[1] as string, line: lineAt(text, m.index ?? 0) });
   return { ref, problems };
 }
 
@@ -120,6 +126,21 @@ export function lintLessons(
           message: `lab ${ref.lab} has no step "${step.id}"${guess ? `; did you mean "${guess}"?` : `; its steps: ${known.join(", ")}`}`,
         });
       }
+    }
+    // A block's host= must be one of the lab's terminals, or its Run button could only fail.
+    const tabs = lab ? terminalTabs(lab) : [];
+    for (const { host, line } of ref.codeHosts) {
+      if (tabs.includes(host)) continue;
+      const guess = closest(host, tabs);
+      problems.push({
+        file: ref.file,
+        line,
+        col: 1,
+        field: "host",
+        message: lab
+          ? `lab ${lab.lab.id} has no terminal "${host}"${guess ? `; did you mean "${guess}"?` : ""}; its terminals: ${tabs.join(", ")}`
+          : `a code block names host "${host}" in a lesson without \`lab:\` in its frontmatter`,
+      });
     }
   }
   // Every step of every lab is taught, in every language that has lessons.

@@ -4,6 +4,7 @@ import type { LoadedLab } from "../../lab/loader.ts";
 import { envSpecFromLab } from "../provisioner/spec.ts";
 import type { ProgressPhase, Provisioner } from "../provisioner/types.ts";
 import type { EnvSource } from "./warm-pool.ts";
+import { terminalTabs } from "../../lab/tabs.ts";
 
 export type EnvState = "none" | "starting" | "ready" | "failed";
 
@@ -73,18 +74,12 @@ export class LabSessions {
     return `${learnerId}\u0000${labId}`;
   }
 
-  private tabsOf(lab: LoadedLab): string[] {
-    const hosts = lab.lab.hosts;
-    const tabs = [lab.lab.workstation, ...(lab.lab.tabs ?? [])].filter((h) => hosts[h]?.terminal);
-    return [...new Set(tabs)];
-  }
-
   status(learnerId: string, lab: LoadedLab): EnvStatus {
     return (
       this.entries.get(this.key(learnerId, lab.lab.id))?.status ?? {
         state: "none",
         hosts: [],
-        tabs: this.tabsOf(lab),
+        tabs: terminalTabs(lab),
       }
     );
   }
@@ -100,7 +95,7 @@ export class LabSessions {
     ).length;
     const status: EnvStatus = {
       state: "starting",
-      tabs: this.tabsOf(lab),
+      tabs: terminalTabs(lab),
       startedAt: Date.now(),
       hosts: Object.entries(lab.lab.hosts).map(([name, h]) => ({
         name,
