@@ -404,4 +404,47 @@ shop_parallel() {
   rm -rf "$work"
 }
 
+# --- The frontend-backend lab: single-page applications and the APIs they call -------------
+# A front end built by Vite is an index.html naming one hashed bundle (/assets/index-XXXX.js);
+# the lab's shops write window.SHOP_BUILD={api:"...",app:"...",version:"..."} into it when
+# they are built, so what a browser would run can be read from the bundle actually served.
+
+# spa_request URL [CURL_ARGS...] — one request (time limit 5 s); sets SPA_STATUS (000 when
+# nothing answered), SPA_BODY and SPA_HEADERS (lowercase names, "name: value" per line).
+# Then: spa_header NAME.
+spa_request() {
+  local url=$1 h b
+  shift
+  h=$(mktemp) b=$(mktemp)
+  SPA_STATUS=$(curl -s -m 5 -D "$h" -o "$b" -w '%{http_code}' "$@" "$url")
+  SPA_BODY=$(cat "$b")
+  SPA_HEADERS=$(tr -d '\r' <"$h" | awk -F': ' 'NF > 1 { printf "%s: %s\n", tolower($1), substr($0, length($1) + 3) }')
+  rm -f "$h" "$b"
+}
+spa_header() { printf '%s\n' "${SPA_HEADERS:-}" | sed -n "s/^$1: //p" | tail -1; }
+
+# spa_bundle PAGE_URL — opens the page like a browser would: its index.html, then the first
+# module script it names, from the same origin. Sets SPA_PAGE_STATUS, SPA_INDEX (the HTML),
+# SPA_INDEX_CACHE (its Cache-Control), SPA_SCRIPT (the script's path; empty when the page names
+# none), SPA_JS_STATUS, and from the bundle's SHOP_BUILD: SPA_APP, SPA_API, SPA_VERSION (empty
+# when the script is not such a build).
+spa_bundle() {
+  local origin
+  origin=$(printf '%s' "$1" | grep -oE '^https?://[^/]+')
+  SPA_SCRIPT="" SPA_JS_STATUS="" SPA_APP="" SPA_API="" SPA_VERSION=""
+  spa_request "$1"
+  SPA_PAGE_STATUS=$SPA_STATUS SPA_INDEX=$SPA_BODY SPA_INDEX_CACHE=$(spa_header cache-control)
+  SPA_SCRIPT=$(printf '%s' "$SPA_INDEX" | grep -oE '<script[^>]*type="module"[^>]*>' | head -1 |
+    grep -oE 'src="[^"]*"' | sed 's/^src="//; s/"$//')
+  [ -n "$SPA_SCRIPT" ] || return 0
+  case "$SPA_SCRIPT" in /*) ;; *) SPA_SCRIPT="/$SPA_SCRIPT" ;; esac
+  spa_request "$origin$SPA_SCRIPT"
+  SPA_JS_STATUS=$SPA_STATUS
+  local build
+  build=$(printf '%s' "$SPA_BODY" | grep -oE 'SHOP_BUILD=\{api:"[^"]*",app:"[^"]*",version:"[^"]*"\}' | head -1)
+  SPA_API=$(printf '%s' "$build" | sed -nE 's/.*api:"([^"]*)".*/\1/p')
+  SPA_APP=$(printf '%s' "$build" | sed -nE 's/.*app:"([^"]*)".*/\1/p')
+  SPA_VERSION=$(printf '%s' "$build" | sed -nE 's/.*version:"([^"]*)".*/\1/p')
+}
+
 # --- end of labs/lib/check.sh; the step's own check follows ----------------------------------
