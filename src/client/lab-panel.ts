@@ -212,6 +212,7 @@ class LabPanel {
         messages: {
           reconnecting: this.ui.reconnecting as string,
           shellExited: this.ui.shellExited as string,
+          newShell: this.ui.newShell as string,
         },
         onControl: (c) => this.showControl(c.controller),
       });

@@ -22,7 +22,7 @@ const NO_RETRY = new Set([4400, 4401, 4403, 4404]);
 export interface TerminalViewOptions {
   envId: string;
   host: string;
-  messages: { reconnecting: string; shellExited: string };
+  messages: { reconnecting: string; shellExited: string; newShell?: string };
   /** Told who has the keyboard (on connect and whenever an instructor takes or gives it back). */
   onControl?: (control: ControlBody) => void;
 }
@@ -33,6 +33,8 @@ export class TerminalView {
   private ws: WebSocket | undefined;
   /** Output offset up to which this terminal has received bytes. */
   private offset = 0;
+  /** The shell those offsets count in (from the server's HELLO). */
+  private shell: string | undefined;
   private written = 0;
   private acked = 0;
   private exited = false;
@@ -83,6 +85,7 @@ export class TerminalView {
       // A new shell on the next key press.
       this.exited = false;
       this.offset = 0;
+      this.shell = undefined;
       this.written = 0;
       this.acked = 0;
       this.term.reset();
@@ -117,6 +120,7 @@ export class TerminalView {
         cols: this.term.cols,
         rows: this.term.rows,
         ...(this.offset > 0 ? { resumeFrom: this.offset } : {}),
+        ...(this.offset > 0 && this.shell ? { shell: this.shell } : {}),
       };
       ws.send(encodeJson(Op.HELLO, hello));
     };
@@ -139,8 +143,17 @@ export class TerminalView {
     switch (frame.op) {
       case Op.HELLO: {
         const hello = frame.json as ServerHello;
-        if (this.offset > 0 && hello.offset === this.offset) this.term.write("\r\x1b[2K"); // resumed: clear the notice
-        this.offset = Math.max(this.offset, hello.offset);
+        if (this.shell && hello.shell && hello.shell !== this.shell) {
+          // The server restarted and the old shell is out of reach: its offsets start again.
+          const note =
+            this.options.messages.newShell ?? "The lab server restarted; this is a new shell.";
+          this.term.write(`\r\x1b[2K\x1b[33m${note}\x1b[0m\r\n`);
+          this.offset = hello.offset;
+        } else {
+          if (this.offset > 0 && hello.offset === this.offset) this.term.write("\r\x1b[2K"); // resumed: clear the notice
+          this.offset = Math.max(this.offset, hello.offset);
+        }
+        if (hello.shell) this.shell = hello.shell;
         this.written = this.acked = this.offset;
         break;
       }

@@ -45,6 +45,8 @@ describe("client HELLO validation", () => {
   it("accepts a valid hello with or without resumeFrom", () => {
     expect(parseClientHello(good)).toEqual(good);
     expect(parseClientHello({ ...good, resumeFrom: 10 })).toEqual({ ...good, resumeFrom: 10 });
+    const resumed = { ...good, resumeFrom: 10, shell: "0f3a9c" };
+    expect(parseClientHello(resumed)).toEqual(resumed);
   });
   it.each([
     [{ ...good, envId: "../../x" }, /envId/],
@@ -52,6 +54,8 @@ describe("client HELLO validation", () => {
     [{ ...good, cols: 0 }, /cols\/rows/],
     [{ ...good, rows: 10_000 }, /cols\/rows/],
     [{ ...good, resumeFrom: -1 }, /resumeFrom/],
+    [{ ...good, shell: "../x" }, /shell/],
+    [{ ...good, shell: 7 }, /shell/],
     ["hello", /object/],
   ])("rejects %j", (hello, message) => {
     expect(parseClientHello(hello)).toMatch(message);

@@ -2,13 +2,15 @@
 // frames whose first byte is an opcode. Terminal bytes travel raw, never JSON-encoded; only the
 // rare control messages (HELLO, ERROR) carry JSON.
 //
-//   client -> server: HELLO {envId, host, cols, rows, resumeFrom?} | INPUT bytes | RESIZE u16 cols,
+//   client -> server: HELLO {envId, host, cols, rows, resumeFrom?, shell?} | INPUT bytes | RESIZE u16 cols,
 //                     u16 rows | ACK f64 offset (bytes of output the terminal has written)
-//   server -> client: HELLO {host, offset, readOnly} | OUTPUT f64 offset + bytes | EXIT i32 code |
+//   server -> client: HELLO {host, offset, readOnly, shell} | OUTPUT f64 offset + bytes | EXIT i32 code |
 //                     ERROR {code, message} | CONTROL {controller, readOnly} (who types now: the
 //                     learner, or an instructor who took over; sent on attach and on change)
 // Offsets count every byte the shell has produced since it started, so a reconnecting client
-// asks for exactly what it missed.
+// asks for exactly what it missed. Offsets belong to one shell, named by `shell`: a client that
+// resumes a shell the server no longer has (the server restarted) gets a new shell from offset 0
+// and a HELLO with another `shell`, and says so.
 
 export const Op = {
   HELLO: 1,
@@ -29,6 +31,8 @@ export interface ClientHello {
   rows: number;
   /** Output offset to resume from after a reconnect (omit for a fresh view). */
   resumeFrom?: number;
+  /** The shell `resumeFrom` counts in (the `shell` of the last server HELLO). */
+  shell?: string;
 }
 
 export interface ServerHello {
@@ -36,6 +40,8 @@ export interface ServerHello {
   /** Offset of the first byte that will follow (the start of the replay). */
   offset: number;
   readOnly: boolean;
+  /** Which shell this is: another one than the client resumed means its offsets start anew. */
+  shell?: string;
 }
 
 /** Who may type into a shell: its learner, or an instructor who has taken control. */
@@ -174,11 +180,14 @@ export function parseClientHello(json: unknown): ClientHello | string {
   ) {
     return "hello.resumeFrom must be a non-negative integer";
   }
+  if (h.shell !== undefined && !(typeof h.shell === "string" && /^[a-z0-9]{1,32}$/.test(h.shell)))
+    return "hello.shell is not a shell id";
   return {
     envId: h.envId,
     host: h.host,
     cols: h.cols as number,
     rows: h.rows as number,
     ...(h.resumeFrom !== undefined ? { resumeFrom: h.resumeFrom as number } : {}),
+    ...(h.shell !== undefined ? { shell: h.shell as string } : {}),
   };
 }

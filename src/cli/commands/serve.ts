@@ -17,6 +17,8 @@ export interface ServeOptions {
   host: string;
   port: string;
   db: string;
+  /** False (--no-build): serve dist/ as it is, even when its sources changed since. */
+  build?: boolean;
 }
 
 function parsePort(text: string): number {
@@ -32,7 +34,7 @@ export async function serve(
   extra: { workshop?: WorkshopConfig; quiet?: boolean; tls?: { cert: string; key: string } } = {},
 ): Promise<RunningServer> {
   const port = parsePort(opts.port);
-  if (siteIsStale()) {
+  if (opts.build !== false && siteIsStale()) {
     console.log(pc.cyan("» building the course site"));
     await buildSite();
   }
@@ -79,8 +81,9 @@ export function registerServe(program: Command): void {
     .option("--port <port>", "port (0 picks a free one)", "4321")
     .option(
       "--db <file>",
-      "SQLite file for progress",
+      "SQLite file for progress (and, beside it, the server id a restart takes its environments back by)",
       path.join(homedir(), ".archlab", "archlab.db"),
     )
+    .option("--no-build", "serve the built site as it is, without rebuilding it when it is stale")
     .action(async (opts: ServeOptions) => void (await serve(opts)));
 }

@@ -12,7 +12,8 @@ import { MAX_FRAME_BYTES } from "../../protocol/terminal.ts";
 import { Grader } from "../grader/grader.ts";
 import { reap } from "../provisioner/docker/reaper.ts";
 import type { DockerProvisioner } from "../provisioner/docker/docker-provisioner.ts";
-import { processOwner } from "../provisioner/owner.ts";
+import { claimServerIdentity } from "../provisioner/server-identity.ts";
+import { adoptEnvironments } from "../sessions/adoption.ts";
 import { LabSessions } from "../sessions/lab-sessions.ts";
 import { WarmPool } from "../sessions/warm-pool.ts";
 import { Store } from "../storage/store.ts";
@@ -74,9 +75,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const labs = new Map(options.labs.map((l) => [l.lab.id, l]));
   const config = options.workshop;
   const roomLabs = config ? workshopLabs(config, labs) : [];
+  // Stable across restarts on the same database: a restarted server adopts what it started.
+  const identity = claimServerIdentity(options.dbFile);
+  const { owner } = identity;
   const store = new Store(options.dbFile);
   const shells = new ShellRegistry(options.provisioner);
-  const owner = processOwner();
   // A workshop's environments live as long as a seat may (with extensions); the reaper still
   // removes them at once if this server dies.
   const ttlMs = options.envTtlMs ?? (config ? config.sessionMs + 12 * 3600_000 : 2 * 3600_000);
@@ -136,6 +139,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ownerOf: (envId) => sessions.owner(envId),
     address: dockerHostAddress(options.docker),
   });
+  const adoption = await adoptEnvironments({
+    provisioner: options.provisioner,
+    owner,
+    labs,
+    sessions,
+    ...(pool ? { pool } : {}),
+    knownLearner: (id) => store.hasLearner(id),
+  });
+  if (adoption.adopted.length > 0 || adoption.removed.length > 0)
+    console.error(
+      `archlab: after a restart, took back ${adoption.adopted.length} environment(s)` +
+        adoption.removed.map((r) => `; removed ${r.envId} (${r.reason})`).join(""),
+    );
   await reap(options.docker, options.provisioner);
   const reaper = setInterval(
     () => void reap(options.docker, options.provisioner).catch(() => undefined),
@@ -231,6 +247,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await workshop?.close();
     await sessions.destroyAll();
     store.close();
+    identity.release();
   };
   return {
     url,

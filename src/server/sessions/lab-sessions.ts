@@ -2,7 +2,7 @@
 // reset, destroy, and who owns which environment. Depends only on interfaces.
 import type { LoadedLab } from "../../lab/loader.ts";
 import { envSpecFromLab } from "../provisioner/spec.ts";
-import type { ProgressPhase, Provisioner } from "../provisioner/types.ts";
+import type { Env, ProgressPhase, Provisioner } from "../provisioner/types.ts";
 import type { EnvSource } from "./warm-pool.ts";
 import { terminalTabs } from "../../lab/tabs.ts";
 
@@ -145,6 +145,33 @@ export class LabSessions {
         this.options.onChange?.(learnerId, lab.lab.id, "failed");
       });
     return status;
+  }
+
+  /**
+   * Takes back a running environment this server started before it restarted: the learner's
+   * status is "ready" with that environment, as it was. False (and nothing changes) when the
+   * learner already has an environment of that lab here.
+   */
+  adopt(learnerId: string, lab: LoadedLab, env: Env): boolean {
+    const key = this.key(learnerId, lab.lab.id);
+    if (this.entries.has(key)) return false;
+    // Not told to onChange: the learner's "ready" was recorded when it first became ready.
+    this.entries.set(key, {
+      status: {
+        state: "ready",
+        envId: env.id,
+        tabs: terminalTabs(lab),
+        startedAt: env.createdAt,
+        readyAt: env.createdAt,
+        hosts: Object.entries(lab.lab.hosts).map(([name, h]) => ({
+          name,
+          phase: "ready",
+          terminal: h.terminal,
+        })),
+      },
+    });
+    this.owners.set(env.id, { learnerId, labId: lab.lab.id });
+    return true;
   }
 
   private ready(entry: Entry, learnerId: string, labId: string, envId: string): void {

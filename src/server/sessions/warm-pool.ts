@@ -70,6 +70,16 @@ export class WarmPool implements EnvSource {
       )[0];
   }
 
+  /** Takes back a ready environment this pool started before the server restarted. */
+  adopt(env: Env): boolean {
+    if (this.stopped || !this.labs.some((l) => l.lab.id === env.labId)) return false;
+    const list = this.ready.get(env.labId) ?? [];
+    if (list.length >= this.options.size) return false;
+    list.push(env);
+    this.ready.set(env.labId, list);
+    return true;
+  }
+
   take(labId: string): Env | undefined {
     const env = this.ready.get(labId)?.shift();
     this.refill();

@@ -118,6 +118,10 @@ export class Store {
     return row?.id;
   }
 
+  hasLearner(id: string): boolean {
+    return this.db.prepare("SELECT 1 FROM learners WHERE id = ?").get(id) !== undefined;
+  }
+
   /** Records a check: a pass stays a pass (a later failed re-check does not undo it). */
   recordCheck(
     learnerId: string,

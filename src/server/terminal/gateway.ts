@@ -141,15 +141,19 @@ export function handleTerminalSocket(
         if (ws.readyState === ws.OPEN) ws.send(frame);
       },
     };
+    // An offset into another shell (this server restarted since) does not count here.
+    const resumeFrom =
+      hello.shell === undefined || hello.shell === session.id ? hello.resumeFrom : 0;
     // The reply goes first; its offset is where the replay that follows starts.
-    const start = Math.max(session.replayStart, Math.min(hello.resumeFrom ?? 0, session.offset));
+    const start = Math.max(session.replayStart, Math.min(resumeFrom ?? 0, session.offset));
     const reply: ServerHello = {
       host: hello.host,
       offset: start,
       readOnly: session.readOnly(viewer),
+      shell: session.id,
     };
     ws.send(encodeJson(Op.HELLO, reply));
-    session.attach(viewer, hello.resumeFrom);
+    session.attach(viewer, resumeFrom);
     await session.resize(viewer, { cols: hello.cols, rows: hello.rows });
   };
 

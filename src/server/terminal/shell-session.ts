@@ -3,6 +3,7 @@
 // fans output out to every viewer (the learner's tabs, an instructor shadowing), takes input
 // only from whoever has control (the learner, unless an instructor took over), and pauses the
 // shell when the slowest viewer falls too far behind (acknowledged-bytes flow control).
+import { randomBytes } from "node:crypto";
 import {
   encodeExit,
   encodeJson,
@@ -31,6 +32,8 @@ export const LOW_WATER = 64 * 1024;
 const CHUNK = 32 * 1024;
 
 export class ShellSession {
+  /** Names this shell in HELLOs: offsets of another shell (before a restart) mean nothing here. */
+  readonly id = randomBytes(8).toString("hex");
   private chunks: { offset: number; data: Uint8Array }[] = [];
   private bufferedBytes = 0;
   /** Total bytes the shell has produced. */

@@ -1,0 +1,276 @@
+// The lab server killed with SIGKILL while a learner works, and started again on the same
+// database: the learner's environment is taken back from the engine's labels (same id, status
+// "ready"), their progress is intact, the environment's state survived (the check still passes),
+// and the terminal works again. The old shell does not survive (a Docker exec cannot be
+// attached twice), so the terminal gets a new shell and a HELLO naming another shell.
+// `serve` runs as a child process, as a learner's server does.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { LABEL } from "../../src/server/docker/labels.ts";
+import {
+  decodeFrame,
+  encodeInput,
+  encodeJson,
+  Op,
+  type ServerHello,
+} from "../../src/protocol/terminal.ts";
+import { engine, objectsOf } from "./helpers.ts";
+
+const LAB = "web-tier";
+const STEP = "run-gunicorn";
+const BIN = path.resolve(import.meta.dirname, "../../bin/archlab.js");
+const dbFile = path.join(mkdtempSync(path.join(tmpdir(), "archlab-restart-")), "restart.db");
+let port = 0;
+let base = "";
+let cookie = "";
+let server: ChildProcess | undefined;
+let envId = "";
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port: p } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return p;
+}
+
+/** `archlab serve` on `port`; resolves once it says it serves, with how long that took. */
+async function startServe(): Promise<{ child: ChildProcess; ms: number; stderr: () => string }> {
+  const t0 = Date.now();
+  const child = spawn(
+    process.execPath,
+    [BIN, "serve", "--port", String(port), "--db", dbFile, "--no-build"],
+    { env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr?.on("data", (c: Buffer) => (err += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (out.includes("archlab is serving")) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 50);
+    child.once("exit", (code) => {
+      clearInterval(timer);
+      reject(new Error(`serve exited with ${code}: ${err}`));
+    });
+  });
+  return { child, ms: Date.now() - t0, stderr: () => err };
+}
+
+function kill9(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
+}
+
+interface Reply {
+  state?: string;
+  envId?: string;
+  passed?: boolean;
+  message?: string;
+  steps?: { stepId: string; passed: boolean; attempts: number }[];
+  error?: { code: string; message: string };
+}
+
+function call(method: string, urlPath: string): Promise<{ status: number; json: Reply }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${base}${urlPath}`,
+      { method, headers: { origin: base, ...(cookie ? { cookie } : {}) } },
+      (res) => {
+        const setCookie = res.headers["set-cookie"]?.[0];
+        if (setCookie) cookie = setCookie.split(";")[0] as string;
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, json: (text ? JSON.parse(text) : {}) as Reply }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function until(what: string, test: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await test().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting until ${what}`);
+}
+
+/** A terminal WebSocket as the learner's page opens it. */
+class Terminal {
+  text = "";
+  offset = 0;
+  hello: ServerHello | undefined;
+  private readonly ws: WebSocket;
+  readonly opened: Promise<void>;
+
+  constructor(host: string, resume?: { offset: number; shell: string }) {
+    this.ws = new WebSocket(`ws://127.0.0.1:${port}/ws/terminal`, {
+      headers: { origin: base, cookie },
+    });
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once("error", reject);
+      this.ws.once("close", (code, reason) =>
+        reject(new Error(`terminal closed ${code} ${reason.toString()}`)),
+      );
+      this.ws.once("open", () => {
+        this.ws.send(
+          encodeJson(Op.HELLO, {
+            envId,
+            host,
+            cols: 120,
+            rows: 30,
+            ...(resume ? { resumeFrom: resume.offset, shell: resume.shell } : {}),
+          }),
+        );
+      });
+      this.ws.on("message", (raw: Buffer) => {
+        const frame = decodeFrame(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
+        if (frame.op === Op.HELLO) {
+          this.hello = frame.json as ServerHello;
+          this.offset = this.hello.offset;
+          resolve();
+        } else if (frame.op === Op.OUTPUT) {
+          this.text += Buffer.from(frame.data).toString();
+          this.offset = frame.offset + frame.data.length;
+        }
+      });
+    });
+  }
+
+  type(line: string): void {
+    this.ws.send(encodeInput(`${line}\r`));
+  }
+
+  async waitFor(re: RegExp, timeoutMs = 60_000): Promise<void> {
+    await until(`the terminal shows ${re}`, async () => re.test(this.text), timeoutMs);
+  }
+
+  close(): void {
+    this.ws.close(1000);
+  }
+}
+
+beforeAll(async () => {
+  port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+});
+
+afterAll(async () => {
+  if (server) await kill9(server);
+  if (envId)
+    await engine()
+      .provisioner.destroy(envId)
+      .catch(() => undefined);
+});
+
+describe("a lab server restarted with SIGKILL", () => {
+  it("gives the learner back the same environment, progress and a working terminal", async () => {
+    server = (await startServe()).child;
+    expect((await call("POST", "/api/session")).status).toBe(201);
+    expect((await call("POST", `/api/labs/${LAB}/env`)).status).toBe(202);
+    await until(
+      "the lab is ready",
+      async () => {
+        const r = await call("GET", `/api/labs/${LAB}/env`);
+        if (r.json.state === "failed") throw new Error(JSON.stringify(r.json));
+        envId = r.json.envId ?? "";
+        return r.json.state === "ready";
+      },
+      300_000,
+    );
+    // The environment is owned by the server id kept beside the database.
+    const serverId = readFileSync(`${dbFile}.server-id`, "utf8").trim();
+    const { docker } = engine();
+    const [container] = await docker.listContainers({
+      filters: { label: [`${LABEL.env}=${envId}`] },
+    });
+    expect(container?.Labels[LABEL.owner]).toBe(`server:${serverId}`);
+
+    // The learner works: a marker in the shell, the step solved in it, the check passed.
+    const before = new Terminal("web");
+    await before.opened;
+    before.type("echo MARK-$((40+2))-before");
+    await before.waitFor(/MARK-42-before/);
+    before.type(
+      "gunicorn --daemon --chdir /srv/shop --bind 127.0.0.1:8000 --pid /run/gunicorn.pid " +
+        "--error-logfile /var/log/shop/gunicorn.log shop.wsgi:application; " +
+        "for _ in $(seq 120); do curl -s -o /dev/null 127.0.0.1:8000/ && break; sleep 0.5; done; " +
+        "echo SOLVED-$((1+1))",
+    );
+    await before.waitFor(/SOLVED-2/, 120_000);
+    const check = await call("POST", `/api/labs/${LAB}/steps/${STEP}/check`);
+    expect(check.json, JSON.stringify(check.json)).toMatchObject({ passed: true });
+    const shellBefore = before.hello?.shell ?? "";
+    const offsetBefore = before.offset;
+    expect(shellBefore).toMatch(/^[a-z0-9]+$/);
+
+    // SIGKILL: nothing runs on the way out.
+    const t0 = Date.now();
+    await kill9(server);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await objectsOf(docker, envId)).not.toEqual([]);
+
+    const restarted = await startServe();
+    server = restarted.child;
+    expect(restarted.stderr()).toContain("took back 1 environment");
+    // The page's terminal reconnects, resuming where it was in the shell it had.
+    const after = new Terminal("web", { offset: offsetBefore, shell: shellBefore });
+    await after.opened;
+    after.type("echo MARK-$((6*7))-after");
+    await after.waitFor(/MARK-42-after/);
+    const restartMs = Date.now() - t0;
+    console.log(
+      `[restart] serving again ${restarted.ms} ms after SIGKILL; terminal working ${restartMs} ms after it`,
+    );
+
+    const status = await call("GET", `/api/labs/${LAB}/env`);
+    expect(status.json).toMatchObject({ state: "ready", envId });
+    const progress = await call("GET", `/api/labs/${LAB}/progress`);
+    expect(progress.json.steps?.find((s) => s.stepId === STEP)).toMatchObject({ passed: true });
+    // The environment itself was untouched: Gunicorn still runs, the check still passes.
+    const again = await call("POST", `/api/labs/${LAB}/steps/${STEP}/check`);
+    expect(again.json, JSON.stringify(again.json)).toMatchObject({ passed: true });
+    // A Docker exec cannot be attached twice: this is a new shell, from its own first byte, and
+    // it does not replay the old shell's screen (the page says "this is a new shell").
+    expect(after.hello?.shell).not.toBe(shellBefore);
+    expect(after.hello?.offset).toBe(0);
+    expect(after.text).not.toContain("MARK-42-before");
+    after.close();
+    before.close();
+
+    // A second server on the same database is refused while this one runs.
+    const second = spawnSync(
+      process.execPath,
+      [BIN, "serve", "--port", "0", "--db", dbFile, "--no-build"],
+      { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000 },
+    );
+    expect(second.status).toBe(1);
+    expect(second.stderr).toContain(`another archlab server (pid ${server.pid})`);
+
+    // A clean stop still removes what the server started.
+    await new Promise<void>((resolve) => {
+      server?.once("exit", () => resolve());
+      server?.kill("SIGTERM");
+    });
+    expect(await objectsOf(docker, envId)).toEqual([]);
+    envId = "";
+  });
+});
