@@ -196,13 +196,7 @@ describe("a lab server restarted with SIGKILL", () => {
       },
       300_000,
     );
-    // The environment is owned by the server id kept beside the database.
-    const serverId = readFileSync(`${dbFile}.server-id`, "utf8").trim();
     const { docker } = engine();
-    const [container] = await docker.listContainers({
-      filters: { label: [`${LABEL.env}=${envId}`] },
-    });
-    expect(container?.Labels[LABEL.owner]).toBe(`server:${serverId}`);
 
     // The learner works: a marker in the shell, the step solved in it, the check passed.
     const before = new Terminal("web");
@@ -220,7 +214,6 @@ describe("a lab server restarted with SIGKILL", () => {
     expect(check.json, JSON.stringify(check.json)).toMatchObject({ passed: true });
     const shellBefore = before.hello?.shell ?? "";
     const offsetBefore = before.offset;
-    expect(shellBefore).toMatch(/^[a-z0-9]+$/);
 
     // SIGKILL: nothing runs on the way out.
     const t0 = Date.now();
@@ -230,7 +223,10 @@ describe("a lab server restarted with SIGKILL", () => {
 
     const restarted = await startServe();
     server = restarted.child;
-    expect(restarted.stderr()).toContain("took back 1 environment");
+    const status = await call("GET", `/api/labs/${LAB}/env`);
+    expect(status.json).toMatchObject({ state: "ready", envId });
+    const progress = await call("GET", `/api/labs/${LAB}/progress`);
+    expect(progress.json.steps?.find((s) => s.stepId === STEP)).toMatchObject({ passed: true });
     // The page's terminal reconnects, resuming where it was in the shell it had.
     const after = new Terminal("web", { offset: offsetBefore, shell: shellBefore });
     await after.opened;
@@ -240,21 +236,24 @@ describe("a lab server restarted with SIGKILL", () => {
     console.log(
       `[restart] serving again ${restarted.ms} ms after SIGKILL; terminal working ${restartMs} ms after it`,
     );
-
-    const status = await call("GET", `/api/labs/${LAB}/env`);
-    expect(status.json).toMatchObject({ state: "ready", envId });
-    const progress = await call("GET", `/api/labs/${LAB}/progress`);
-    expect(progress.json.steps?.find((s) => s.stepId === STEP)).toMatchObject({ passed: true });
+    expect(restarted.stderr()).toContain("took back 1 environment");
     // The environment itself was untouched: Gunicorn still runs, the check still passes.
     const again = await call("POST", `/api/labs/${LAB}/steps/${STEP}/check`);
     expect(again.json, JSON.stringify(again.json)).toMatchObject({ passed: true });
     // A Docker exec cannot be attached twice: this is a new shell, from its own first byte, and
     // it does not replay the old shell's screen (the page says "this is a new shell").
+    expect(shellBefore).toMatch(/^[a-z0-9]+$/);
     expect(after.hello?.shell).not.toBe(shellBefore);
     expect(after.hello?.offset).toBe(0);
     expect(after.text).not.toContain("MARK-42-before");
     after.close();
     before.close();
+    // The environment is owned by the server id kept beside the database.
+    const serverId = readFileSync(`${dbFile}.server-id`, "utf8").trim();
+    const [container] = await docker.listContainers({
+      filters: { label: [`${LABEL.env}=${envId}`] },
+    });
+    expect(container?.Labels[LABEL.owner]).toBe(`server:${serverId}`);
 
     // A second server on the same database is refused while this one runs.
     const second = spawnSync(
