@@ -7,7 +7,7 @@ spa_bundle http://web/
 case "$SPA_API" in
   /*) ;;
   *)
-    fail "the bundle served calls its API at $SPA_API — an address fixed at build time that the learner's browser would resolve on ITS machine. For one origin, build without VITE_API_BASE (the default /api) and let nginx proxy it" \
+    fail "the bundle served calls its API at $SPA_API — an address fixed at build time that each user's browser would resolve on ITS machine. For one origin, build without VITE_API_BASE (the default /api) and let nginx proxy it" \
       "发布的包把 API 地址写死成了 $SPA_API：这是构建时定下的地址，用户的浏览器会在它自己的机器上解析。要同源，就不设 VITE_API_BASE 重新构建（默认 /api），由 nginx 代理" \
       "/api" "$SPA_API" ;;
 esac
