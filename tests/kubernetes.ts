@@ -1,8 +1,7 @@
-// Whether the test run starts Kubernetes clusters. A cluster environment takes 4 GiB of limits
-// and minutes to start on 2 cores; the kubernetes-basics lab, its lesson's walkthrough and the
-// cluster integration test have not yet been proven end to end in one run of the suite, so a
-// default run skips them — saying so in each skipped test's name — and
-// ARCHLAB_KUBERNETES_TESTS=1 runs them.
-export const KUBERNETES_TESTS = process.env.ARCHLAB_KUBERNETES_TESTS === "1";
-export const KUBERNETES_SKIPPED =
-  "skipped: Kubernetes tests run with ARCHLAB_KUBERNETES_TESTS=1 (not yet proven in a full run)";
+// Whether the test run starts Kubernetes clusters: yes by default (the kubernetes-basics lab's
+// verify, its lesson's walkthrough, the cluster integration test and the lab's isolation probe).
+// A cluster environment takes 4 GiB of limits and minutes to start on 2 cores, so a machine that
+// cannot afford that runs `ARCHLAB_KUBERNETES_TESTS=0 npm test`: those tests are then reported
+// skipped, with this reason in their names — never passed.
+export const KUBERNETES_TESTS = process.env.ARCHLAB_KUBERNETES_TESTS !== "0";
+export const KUBERNETES_SKIPPED = "skipped: ARCHLAB_KUBERNETES_TESTS=0 (no Kubernetes clusters)";

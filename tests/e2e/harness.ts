@@ -10,6 +10,7 @@ import {
   type RunningServer,
   type ServerOptions,
 } from "../../src/server/http/server.ts";
+import { afterAll, beforeAll } from "vitest";
 import { engine } from "../integration/helpers.ts";
 
 export async function startTestServer(extra: Partial<ServerOptions> = {}): Promise<RunningServer> {
@@ -24,6 +25,24 @@ export async function startTestServer(extra: Partial<ServerOptions> = {}): Promi
     provisioner,
     ...extra,
   });
+}
+
+/**
+ * One server and one Chromium for a test file, started before its tests and closed after them;
+ * read them through the getters inside tests.
+ */
+export function serverAndBrowserForFile(): { server: () => RunningServer; browser: () => Browser } {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return { server: () => server as RunningServer, browser: () => browser as Browser };
 }
 
 export function launchBrowser(): Promise<Browser> {
@@ -85,6 +104,24 @@ export async function waitForIdlePrompt(
   prompt: RegExp,
   { timeoutMs = 360_000, stillMs = 700 }: { timeoutMs?: number; stillMs?: number } = {},
 ): Promise<void> {
+  await waitUntilStill(
+    page,
+    (line, still) => still > stillMs && prompt.test(line),
+    timeoutMs,
+  ).catch((err: Error) => {
+    throw new Error(err.message.replace("never settled", "never came back to a prompt"));
+  });
+}
+
+/**
+ * Watches the visible terminal until `done(lastLine, msStill)` says so — `msStill` is how long the
+ * screen has not changed — and returns that last line.
+ */
+export async function waitUntilStill(
+  page: Page,
+  done: (lastLine: string, msStill: number) => boolean,
+  timeoutMs = 360_000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   let stableSince = Date.now();
@@ -93,12 +130,13 @@ export async function waitForIdlePrompt(
     if (text !== last) {
       last = text;
       stableSince = Date.now();
-    } else if (prompt.test(text.split("\n").at(-1) ?? "") && Date.now() - stableSince > stillMs) {
-      return;
+    } else {
+      const line = text.split("\n").at(-1) ?? "";
+      if (done(line, Date.now() - stableSince)) return line;
     }
     await page.waitForTimeout(150);
   }
-  throw new Error(`the terminal never came back to a prompt; it shows:\n${last}`);
+  throw new Error(`the terminal never settled; it shows:\n${last}`);
 }
 
 /** Presses a step's Check until it passes (state may settle asynchronously); its message. */

@@ -1,49 +1,26 @@
 // A newcomer takes the Kubernetes lesson (06) in the browser on a real cluster, using only what
 // the page offers: in every step, press each Run button in order, then Check — and every step
-// must turn green. Blocks the lesson tells the learner to run on node2 (`sudo kubelet-ctl ...`)
-// are run in the node2 tab, which the test opens by clicking it, as a learner would.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/server/http/server.ts";
+// must turn green. The blocks the lesson runs on node2 (`sudo kubelet-ctl ...`) say so
+// (```bash host=node2), and their Run buttons switch to the node2 tab.
+import { describe, expect, it } from "vitest";
 import {
   checkUntilPassed,
-  launchBrowser,
-  startTestServer,
+  serverAndBrowserForFile,
   waitForIdlePrompt,
   waitForScreen,
 } from "./harness.ts";
 import { KUBERNETES_SKIPPED, KUBERNETES_TESTS } from "../kubernetes.ts";
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const WORKSTATION_PROMPT = /@workstation:[^$#]*[$#]\s*$/;
-const NODE2_PROMPT = /@node2:[^$#]*[$#]\s*$/;
-
-async function openTab(page: Page, host: string): Promise<void> {
-  await page.click(`.lab-tabs [data-host="${host}"]`);
-  await expect
-    .poll(() => page.locator(`.lab-tabs [data-host="${host}"]`).getAttribute("aria-selected"))
-    .toBe("true");
-}
+const { server, browser } = serverAndBrowserForFile();
 
 // One language: a walkthrough starts a whole cluster; the zh lesson runs the same blocks.
 describe.skipIf(!KUBERNETES_TESTS).each(["/en/06-kubernetes/"])("walking through %s", (lesson) => {
   it(
     "turns every step green by pressing only the lesson's Run buttons and Check",
     async () => {
-      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const context = await browser().newContext({ viewport: { width: 1400, height: 900 } });
       const page = await context.newPage();
-      await page.goto(server.url + lesson);
+      await page.goto(server().url + lesson);
       await page.click('.lab-panel [data-action="start-lab"]');
       await waitForScreen(page, /@workstation/, 420_000);
       const steps = await page
@@ -66,17 +43,18 @@ describe.skipIf(!KUBERNETES_TESTS).each(["/en/06-kubernetes/"])("walking through
         const runs = page.locator(`.step[data-step="${stepId}"] [data-action="run"]`);
         const count = await runs.count();
         for (let i = 0; i < count; i++) {
-          const code =
-            (await runs.nth(i).evaluate((b) => b.parentElement?.nextElementSibling?.textContent)) ??
-            "";
-          const onNode2 = /sudo kubelet-ctl/.test(code);
-          if (onNode2) await openTab(page, "node2");
+          // The lesson names each block's terminal (```bash host=node2): Run switches to it.
+          const host = (await runs.nth(i).getAttribute("data-host")) ?? "workstation";
           await runs.nth(i).click();
-          await waitForIdlePrompt(page, onNode2 ? NODE2_PROMPT : WORKSTATION_PROMPT, {
+          await expect
+            .poll(() =>
+              page.locator(`.lab-tabs [data-host="${host}"]`).getAttribute("aria-selected"),
+            )
+            .toBe("true");
+          await waitForIdlePrompt(page, new RegExp(`@${host}:[^$#]*[$#]\\s*$`), {
             timeoutMs: 240_000,
             stillMs: 1000,
           });
-          if (onNode2) await openTab(page, "workstation");
         }
         // A rollout or an endpoint may still be settling.
         await checkUntilPassed(page, stepId, { attempts: 10, pauseMs: 3000 });
@@ -93,5 +71,5 @@ describe.skipIf(!KUBERNETES_TESTS).each(["/en/06-kubernetes/"])("walking through
 });
 
 describe.skipIf(KUBERNETES_TESTS)("walking through /en/06-kubernetes/", () => {
-  it(`turns every step green (${KUBERNETES_SKIPPED})`, () => {});
+  it.skip(`turns every step green (${KUBERNETES_SKIPPED})`);
 });

@@ -175,5 +175,5 @@ describe.skipIf(!KUBERNETES_TESTS)(`a Kubernetes cluster in an environment`, () 
 });
 
 describe.skipIf(KUBERNETES_TESTS)("a Kubernetes cluster in an environment", () => {
-  it(`comes up, serves and stays apart (${KUBERNETES_SKIPPED})`, () => {});
+  it.skip(`comes up, serves and stays apart (${KUBERNETES_SKIPPED})`);
 });

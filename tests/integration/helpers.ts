@@ -57,3 +57,33 @@ export async function objectsOf(docker: Docker, envId?: string): Promise<string[
     ...(volumes.Volumes ?? []).map((v) => `volume ${v.Name}`),
   ].sort();
 }
+
+/**
+ * Shares the machine between concurrent tests: `capacity` slots, each task taking `weight` of
+ * them (a Kubernetes cluster, which takes both cores while it comes up, takes them all). Tasks
+ * start in the order they asked.
+ */
+export function machineSlots(capacity: number) {
+  let free = capacity;
+  const waiting: { weight: number; wake: () => void }[] = [];
+  const admit = () => {
+    while (waiting.length > 0 && (waiting[0] as { weight: number }).weight <= free) {
+      const next = waiting.shift() as { weight: number; wake: () => void };
+      free -= next.weight;
+      next.wake();
+    }
+  };
+  return async <T>(weight: number, task: () => Promise<T>): Promise<T> => {
+    const w = Math.min(weight, capacity);
+    await new Promise<void>((wake) => {
+      waiting.push({ weight: w, wake });
+      admit();
+    });
+    try {
+      return await task();
+    } finally {
+      free += w;
+      admit();
+    }
+  };
+}

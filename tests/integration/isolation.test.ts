@@ -16,7 +16,7 @@ import { names } from "../../src/server/provisioner/docker/container-config.ts";
 import { processOwner } from "../../src/server/provisioner/owner.ts";
 import { envSpecFromLab } from "../../src/server/provisioner/spec.ts";
 import type { Env, EnvSpec } from "../../src/server/provisioner/types.ts";
-import { engine, host, spec } from "./helpers.ts";
+import { engine, host, machineSlots, spec } from "./helpers.ts";
 import { KUBERNETES_SKIPPED, KUBERNETES_TESTS } from "../kubernetes.ts";
 
 const { docker, provisioner, images } = engine();
@@ -124,7 +124,11 @@ async function imagesBuilt(envSpec: EnvSpec): Promise<boolean> {
   return true;
 }
 
-describe("from the learner's terminal, nothing of the machine is reachable", () => {
+// Two environments probed at once (a probe mostly waits on its shell); a cluster, which takes
+// both cores while it comes up, takes both slots.
+const slots = machineSlots(2);
+
+describe.concurrent("from the learner's terminal, nothing of the machine is reachable", () => {
   for (const labId of labIds()) {
     const { lab } = loadLabById(labId);
     const envSpec = envSpecFromLab(lab, {
@@ -140,37 +144,39 @@ describe("from the learner's terminal, nothing of the machine is reachable", () 
         // The Kubernetes lab's images take a 15-minute compile; its nodes have their own tests.
         ctx.skip(`${labId} starts a Kubernetes cluster whose images are not built here`);
       }
-      const env = await provisioner.create(envSpec);
-      try {
-        const escapes: string[] = [];
-        const unproven: string[] = [];
-        const reports: string[] = [];
-        for (const h of terminals) {
-          const report = await probeInTerminal(env.id, h.name);
-          const attempts = report.filter((l) => /^(ESCAPE|blocked) /.test(l));
-          expect(
-            attempts.length,
-            `${h.name}: the probe ran its attempts\n${report.join("\n")}`,
-          ).toBeGreaterThan(10);
-          escapes.push(
-            ...report.filter((l) => l.startsWith("ESCAPE")).map((l) => `${h.name}: ${l}`),
-          );
-          reports.push(`${h.name}:\n${report.join("\n")}`);
-          // Where the learner has an engine, the privileged inner run must really have happened.
-          if (
-            h.type === "dind" &&
-            !report.some((l) => /^(ESCAPE|blocked) \[privileged-container\]/.test(l))
-          )
-            unproven.push(`${h.name}: ${report.find((l) => l.includes("did not run")) ?? "?"}`);
-        }
-        expect(escapes, `attempts that succeeded:\n${escapes.join("\n")}`).toEqual([]);
-        expect(
-          unproven,
-          `docker run --privileged did not run the probe:\n${reports.join("\n")}`,
-        ).toEqual([]);
-      } finally {
-        await provisioner.destroy(env.id).catch(() => undefined);
-      }
+      await slots(lab.cluster ? 2 : 1, () => probeEnvironment(envSpec, terminals));
     }, 900_000);
   }
 });
+
+async function probeEnvironment(envSpec: EnvSpec, terminals: EnvSpec["hosts"]): Promise<void> {
+  const env = await provisioner.create(envSpec);
+  try {
+    const escapes: string[] = [];
+    const unproven: string[] = [];
+    const reports: string[] = [];
+    for (const h of terminals) {
+      const report = await probeInTerminal(env.id, h.name);
+      const attempts = report.filter((l) => /^(ESCAPE|blocked) /.test(l));
+      expect(
+        attempts.length,
+        `${h.name}: the probe ran its attempts\n${report.join("\n")}`,
+      ).toBeGreaterThan(10);
+      escapes.push(...report.filter((l) => l.startsWith("ESCAPE")).map((l) => `${h.name}: ${l}`));
+      reports.push(`${h.name}:\n${report.join("\n")}`);
+      // Where the learner has an engine, the privileged inner run must really have happened.
+      if (
+        h.type === "dind" &&
+        !report.some((l) => /^(ESCAPE|blocked) \[privileged-container\]/.test(l))
+      )
+        unproven.push(`${h.name}: ${report.find((l) => l.includes("did not run")) ?? "?"}`);
+    }
+    expect(escapes, `attempts that succeeded:\n${escapes.join("\n")}`).toEqual([]);
+    expect(
+      unproven,
+      `docker run --privileged did not run the probe:\n${reports.join("\n")}`,
+    ).toEqual([]);
+  } finally {
+    await provisioner.destroy(env.id).catch(() => undefined);
+  }
+}
