@@ -4,6 +4,7 @@ import pc from "picocolors";
 import { registerDoctor } from "./commands/doctor.ts";
 import { registerEnv } from "./commands/env.ts";
 import { registerImages } from "./commands/images.ts";
+import { registerImport } from "./commands/import.ts";
 import { registerLint } from "./commands/lint.ts";
 import { registerServe } from "./commands/serve.ts";
 import { registerSite } from "./commands/site.ts";
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<void> {
   registerImages(program);
   registerEnv(program);
   registerVerify(program);
+  registerImport(program);
   registerSite(program);
   registerServe(program);
   registerWorkshop(program);
