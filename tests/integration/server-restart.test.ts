@@ -40,21 +40,34 @@ async function freePort(): Promise<number> {
   return p;
 }
 
+interface Started {
+  child: ChildProcess;
+  ms: number;
+  stdout: () => string;
+  stderr: () => string;
+}
+
 /** `archlab serve` on `port`; resolves once it says it serves, with how long that took. */
-async function startServe(): Promise<{ child: ChildProcess; ms: number; stderr: () => string }> {
-  const t0 = Date.now();
-  const child = spawn(
-    process.execPath,
-    [BIN, "serve", "--port", String(port), "--db", dbFile, "--no-build"],
-    { env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+function startServe(): Promise<Started> {
+  return startArchlab(
+    ["serve", "--port", String(port), "--db", dbFile, "--no-build"],
+    "archlab is serving",
   );
+}
+
+async function startArchlab(args: string[], readyText: string): Promise<Started> {
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
   child.stderr?.on("data", (c: Buffer) => (err += c.toString()));
   await new Promise<void>((resolve, reject) => {
     const timer = setInterval(() => {
-      if (out.includes("archlab is serving")) {
+      if (out.includes(readyText)) {
         clearInterval(timer);
         resolve();
       }
@@ -64,7 +77,7 @@ async function startServe(): Promise<{ child: ChildProcess; ms: number; stderr: 
       reject(new Error(`serve exited with ${code}: ${err}`));
     });
   });
-  return { child, ms: Date.now() - t0, stderr: () => err };
+  return { child, ms: Date.now() - t0, stdout: () => out, stderr: () => err };
 }
 
 function kill9(child: ChildProcess): Promise<void> {
@@ -81,14 +94,29 @@ interface Reply {
   passed?: boolean;
   message?: string;
   steps?: { stepId: string; passed: boolean; attempts: number }[];
+  name?: string;
+  ended?: boolean;
+  learners?: { name: string }[];
   error?: { code: string; message: string };
 }
 
-function call(method: string, urlPath: string): Promise<{ status: number; json: Reply }> {
+function call(
+  method: string,
+  urlPath: string,
+  body?: unknown,
+  asCookie = cookie,
+): Promise<{ status: number; json: Reply }> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${base}${urlPath}`,
-      { method, headers: { origin: base, ...(cookie ? { cookie } : {}) } },
+      {
+        method,
+        headers: {
+          origin: base,
+          "content-type": "application/json",
+          ...(asCookie ? { cookie: asCookie } : {}),
+        },
+      },
       (res) => {
         const setCookie = res.headers["set-cookie"]?.[0];
         if (setCookie) cookie = setCookie.split(";")[0] as string;
@@ -100,7 +128,7 @@ function call(method: string, urlPath: string): Promise<{ status: number; json: 
       },
     );
     req.on("error", reject);
-    req.end();
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 
@@ -168,6 +196,20 @@ class Terminal {
   }
 }
 
+async function startLab(): Promise<void> {
+  expect((await call("POST", `/api/labs/${LAB}/env`)).status).toBe(202);
+  await until(
+    "the lab is ready",
+    async () => {
+      const r = await call("GET", `/api/labs/${LAB}/env`);
+      if (r.json.state === "failed") throw new Error(JSON.stringify(r.json));
+      envId = r.json.envId ?? "";
+      return r.json.state === "ready";
+    },
+    300_000,
+  );
+}
+
 beforeAll(async () => {
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -185,17 +227,7 @@ describe("a lab server restarted with SIGKILL", () => {
   it("gives the learner back the same environment, progress and a working terminal", async () => {
     server = (await startServe()).child;
     expect((await call("POST", "/api/session")).status).toBe(201);
-    expect((await call("POST", `/api/labs/${LAB}/env`)).status).toBe(202);
-    await until(
-      "the lab is ready",
-      async () => {
-        const r = await call("GET", `/api/labs/${LAB}/env`);
-        if (r.json.state === "failed") throw new Error(JSON.stringify(r.json));
-        envId = r.json.envId ?? "";
-        return r.json.state === "ready";
-      },
-      300_000,
-    );
+    await startLab();
     const { docker } = engine();
 
     // The learner works: a marker in the shell, the step solved in it, the check passed.
@@ -271,5 +303,81 @@ describe("a lab server restarted with SIGKILL", () => {
     });
     expect(await objectsOf(docker, envId)).toEqual([]);
     envId = "";
+  });
+
+  it("resumes a workshop: same room, code and instructor link, the seat's environment back", async () => {
+    const wsDb = path.join(path.dirname(dbFile), "workshop.db");
+    const args = [
+      "workshop",
+      "--no-prepare",
+      "--no-build",
+      "--name",
+      "Restart test",
+      "--labs",
+      LAB,
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--db",
+      wsDb,
+    ];
+    const READY = "Instructor (keep this private):";
+    const announced = (out: string) => ({
+      code: /with the code\s+([A-Z0-9]{6})/.exec(out)?.[1] ?? "",
+      key: /\/workshop\/instructor\?key=([A-Za-z0-9_-]+)/.exec(out)?.[1] ?? "",
+    });
+    const first = await startArchlab(args, READY);
+    server = first.child;
+    const room = announced(first.stdout());
+    expect(room.code).toMatch(/^[A-Z0-9]{6}$/);
+    cookie = "";
+    const joined = await call("POST", "/api/workshop/join", { code: room.code, name: "Ada" });
+    expect(joined.status, JSON.stringify(joined.json)).toBe(200);
+    await startLab();
+    const seatEnv = envId;
+
+    await kill9(server);
+    const second = await startArchlab(args, READY);
+    server = second.child;
+    expect(second.stdout()).toContain('Resumed "Restart test"');
+    expect(announced(second.stdout())).toEqual(room);
+    expect(second.stderr()).toContain("took back 1 environment");
+    // The learner's cookie still holds their seat, and their environment is the same one.
+    expect((await call("GET", "/api/workshop/me")).json).toMatchObject({
+      name: "Ada",
+      ended: false,
+    });
+    expect((await call("GET", `/api/labs/${LAB}/env`)).json).toMatchObject({
+      state: "ready",
+      envId: seatEnv,
+    });
+    // The instructor's cookie from before the restart still opens the dashboard.
+    const dashboard = await call(
+      "GET",
+      "/api/workshop/dashboard",
+      undefined,
+      `archlab_instructor=${room.key}`,
+    );
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.json.learners?.map((l) => l.name)).toEqual(["Ada"]);
+    const term = new Terminal("web");
+    await term.opened;
+    term.type("echo SEAT-$((6*7))");
+    await term.waitFor(/SEAT-42/);
+    term.close();
+
+    // Ctrl+C ends the workshop and removes its environments; the next start is a new workshop.
+    await new Promise<void>((resolve) => {
+      server?.once("exit", () => resolve());
+      server?.kill("SIGINT");
+    });
+    expect(await objectsOf(engine().docker, seatEnv)).toEqual([]);
+    envId = "";
+    const third = await startArchlab(args, READY);
+    server = third.child;
+    expect(third.stdout()).not.toContain("Resumed");
+    expect(announced(third.stdout()).code).not.toBe("");
+    await kill9(server);
   });
 });

@@ -34,6 +34,7 @@ interface WorkshopOptions {
   port?: string;
   db: string;
   prepare: boolean;
+  build: boolean;
   tls?: boolean;
   tlsCert?: string;
   tlsKey?: string;
@@ -136,6 +137,7 @@ export function registerWorkshop(program: Command): void {
     .option("--tls-cert <file>", "serve HTTPS/WSS with this PEM certificate (with --tls-key)")
     .option("--tls-key <file>", "the PEM private key of --tls-cert")
     .addOption(new Option("--no-prepare", "skip the engine and image check (they are ready)"))
+    .addOption(new Option("--no-build", "serve the built site as it is, even when it is stale"))
     .action(async (opts: WorkshopOptions) => {
       const config = loadWorkshopConfig(opts.config, overridesOf(opts));
       // Fail before images and the site are built.
@@ -146,13 +148,19 @@ export function registerWorkshop(program: Command): void {
       });
       if (opts.prepare) await prepareEngine();
       const running = await serve(
-        { host: config.host, port: String(config.port), db: opts.db },
+        { host: config.host, port: String(config.port), db: opts.db, build: opts.build },
         { workshop: config, quiet: true, ...(tls ? { tls } : {}) },
       );
       const w = running.workshop;
       if (!w) return;
       const port = new URL(running.url).port;
       w.publicUrl = `${tls ? "https" : "http"}://${roomAddress(config.host)}:${port}`;
+      if (w.resumed)
+        console.log(
+          pc.yellow(
+            `\n  Resumed "${config.name}" after its server stopped without ending it: the same code and links, ${w.room.taken} seat(s) taken (end it with Ctrl+C; a new one starts next time).`,
+          ),
+        );
       announce(config, w.joinUrl, w.room.code, w.instructorUrl, tls);
     });
   workshop

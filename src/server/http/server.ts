@@ -145,7 +145,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     labs,
     sessions,
     ...(pool ? { pool } : {}),
-    knownLearner: (id) => store.hasLearner(id),
+    // In a workshop, only a learner with a seat that has not ended gets an environment back.
+    knownLearner: (id) => (workshop ? workshop.room.active(id) : store.hasLearner(id)),
   });
   if (adoption.adopted.length > 0 || adoption.removed.length > 0)
     console.error(

@@ -48,6 +48,11 @@ CREATE TABLE IF NOT EXISTS workshops (
   created_at INTEGER NOT NULL,
   ended_at INTEGER
 );
+CREATE TABLE IF NOT EXISTS workshop_rooms (
+  workshop_id TEXT PRIMARY KEY REFERENCES workshops(id),
+  join_code TEXT NOT NULL,
+  instructor_key TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS seats (
   workshop_id TEXT NOT NULL REFERENCES workshops(id),
   learner_id TEXT NOT NULL REFERENCES learners(id),
@@ -193,6 +198,42 @@ export class Store {
     this.db
       .prepare("UPDATE workshops SET ended_at = ? WHERE id = ? AND ended_at IS NULL")
       .run(Date.now(), id);
+    // An ended workshop is never resumed: its secrets have no use left.
+    this.db.prepare("DELETE FROM workshop_rooms WHERE workshop_id = ?").run(id);
+  }
+
+  /**
+   * Keeps a running workshop's join code and instructor key, so that a server restarted after
+   * a crash resumes the same room (they are deleted when the workshop ends).
+   */
+  saveWorkshopRoom(workshopId: string, code: string, instructorKey: string): void {
+    this.db
+      .prepare(
+        "INSERT OR REPLACE INTO workshop_rooms (workshop_id, join_code, instructor_key) VALUES (?, ?, ?)",
+      )
+      .run(workshopId, code, instructorKey);
+  }
+
+  /** The newest workshop of this name and labs that never ended (its server died), with its room. */
+  unendedWorkshop(
+    name: string,
+    labs: string[],
+  ): { workshop: WorkshopRow; code: string; instructorKey: string } | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT w.id, w.created_at, r.join_code, r.instructor_key FROM workshops w
+         JOIN workshop_rooms r ON r.workshop_id = w.id
+         WHERE w.ended_at IS NULL AND w.name = ? AND w.labs = ?
+         ORDER BY w.created_at DESC LIMIT 1`,
+      )
+      .get(name, JSON.stringify(labs)) as
+      { id: string; created_at: number; join_code: string; instructor_key: string } | undefined;
+    if (!row) return undefined;
+    return {
+      workshop: { id: row.id, name, labs, createdAt: row.created_at, endedAt: null },
+      code: row.join_code,
+      instructorKey: row.instructor_key,
+    };
   }
 
   /** Workshops, newest first. */

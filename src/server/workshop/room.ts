@@ -62,12 +62,14 @@ export interface RoomOptions {
   sessionMs: number;
   idleMs: number;
   now?: () => number;
+  /** The room of a workshop whose server restarted: same code, key and seats. */
+  resume?: { code: string; instructorKey: string; seats: Seat[] };
 }
 
 export class Room {
-  readonly code = newJoinCode();
-  /** The instructor's secret (shown once, in the instructor URL). */
-  readonly instructorKey = randomBytes(24).toString("base64url");
+  readonly code: string;
+  /** The instructor's secret (shown in the instructor URL). */
+  readonly instructorKey: string;
   private readonly seats = new Map<string, Seat>();
   private readonly listeners = new Map<string, Set<(e: LearnerEvent) => void>>();
   private lastBroadcast: { text: string; at: number } | undefined;
@@ -78,6 +80,9 @@ export class Room {
     private readonly options: RoomOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.code = options.resume?.code ?? newJoinCode();
+    this.instructorKey = options.resume?.instructorKey ?? randomBytes(24).toString("base64url");
+    for (const seat of options.resume?.seats ?? []) this.seats.set(seat.learnerId, { ...seat });
   }
 
   get capacity(): number {

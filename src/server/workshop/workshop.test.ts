@@ -44,7 +44,7 @@ function setup() {
     owner: "test",
     ttlMs: 0,
   });
-  const workshop = new Workshop({
+  const deps: ConstructorParameters<typeof Workshop>[0] = {
     config: {
       name: "unit",
       labs: [LAB],
@@ -62,7 +62,8 @@ function setup() {
     pool,
     lessonPages: new Map([[LAB, { zh: "/zh/03-docker-basics/", en: "/en/03-docker-basics/" }]]),
     now: () => clock.t,
-  });
+  };
+  const workshop = new Workshop(deps);
   const joinWithEnv = async (name: string) => {
     const id = store.createLearner().id;
     workshop.join(id, name);
@@ -72,7 +73,9 @@ function setup() {
     workshop.room.subscribe(id, (e) => events.push(e));
     return { id, events, envId: sessions.statesOf(id).get(LAB)?.envId as string };
   };
-  return { clock, destroyed, store, sessions, workshop, lab, joinWithEnv };
+  /** The same workshop started again on this store (as a restarted server would). */
+  const again = () => new Workshop(deps);
+  return { clock, destroyed, store, sessions, workshop, lab, joinWithEnv, again };
 }
 
 describe("Workshop", () => {
@@ -166,5 +169,24 @@ describe("Workshop", () => {
     });
     expect(workshop.statsCsv()).toContain("docker-basics,pull-image,Pull the redis:7 image,1,0,1,");
     expect(workshop.firstLesson("en")).toBe("/en/03-docker-basics/");
+  });
+
+  it("resumes after its server died: same id, code, key and seats; a new one once it ended", async () => {
+    const { clock, workshop, joinWithEnv, again } = setup();
+    const { id } = await joinWithEnv("Ada");
+    clock.t += 5 * MINUTE;
+    const resumed = again();
+    expect(resumed.resumed).toBe(true);
+    expect(resumed.id).toBe(workshop.id);
+    expect(resumed.room.code).toBe(workshop.room.code);
+    expect(resumed.room.isInstructor(workshop.room.instructorKey)).toBe(true);
+    expect(resumed.room.seat(id)).toMatchObject({ name: "Ada", lastActiveAt: clock.t });
+    expect(resumed.room.active(id)).toBe(true);
+    expect(() => resumed.assertMayUse(id, LAB)).not.toThrow();
+    await resumed.close();
+    const fresh = again();
+    expect(fresh.resumed).toBe(false);
+    expect(fresh.id).not.toBe(workshop.id);
+    expect(fresh.room.seat(id)).toBeUndefined();
   });
 });

@@ -49,6 +49,8 @@ const PUSH_DELAY_MS = 50;
 
 export class Workshop {
   readonly id: string;
+  /** Whether this is a workshop whose server died, resumed (same room, seats and code). */
+  readonly resumed: boolean;
   readonly room: Room;
   /** Base URL the room reaches this server at (set once it listens). */
   publicUrl = "";
@@ -60,14 +62,36 @@ export class Workshop {
 
   constructor(private readonly deps: WorkshopDeps) {
     this.now = deps.now ?? Date.now;
-    this.id = deps.store.createWorkshop(deps.config.name, deps.config.labs).id;
+    const previous = deps.store.unendedWorkshop(deps.config.name, deps.config.labs);
+    this.resumed = previous !== undefined;
+    this.id =
+      previous?.workshop.id ?? deps.store.createWorkshop(deps.config.name, deps.config.labs).id;
+    const now = this.now();
     this.room = new Room(deps.store, {
       workshopId: this.id,
       seats: deps.config.seats,
       sessionMs: deps.config.sessionMs,
       idleMs: deps.config.idleMs,
       now: this.now,
+      ...(previous
+        ? {
+            resume: {
+              code: previous.code,
+              instructorKey: previous.instructorKey,
+              // Idle time counts from the restart: nobody's activity was seen while it was down.
+              seats: deps.store.seats(this.id).map((s) => ({
+                learnerId: s.learnerId,
+                name: s.displayName,
+                joinedAt: s.joinedAt,
+                expiresAt: s.expiresAt,
+                lastActiveAt: now,
+                ...(s.endedAt !== null ? { endedAt: s.endedAt } : {}),
+              })),
+            },
+          }
+        : {}),
     });
+    if (!previous) deps.store.saveWorkshopRoom(this.id, this.room.code, this.room.instructorKey);
     this.outlines = deps.labs.map(outlineOf);
   }
 
