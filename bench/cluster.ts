@@ -2,7 +2,8 @@
 // archlab, against the same cluster brought up by hand with the docker CLI (bench/cluster-raw.sh)
 // in the same run; memory per cluster environment; and a learner's wait when a warm pool holds
 // one ready cluster (take it, then the first `kubectl get nodes` answers).
-// Run: npx tsx bench/cluster.ts   (needs the images built; RUNS=3 by default)
+// Run: npx tsx bench/cluster.ts   (needs the images built; RUNS=3 by default; FIT=3 also starts
+// three clusters at once to see whether the machine holds them)
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { DEFAULT_PATHS, loadLabById } from "../src/lab/catalog.ts";
@@ -107,6 +108,25 @@ async function main(): Promise<void> {
   await provisioner.destroy(pooled.id);
   await pool.drain();
 
+  // How many clusters this machine holds: FIT of them started at once, all must come up.
+  const fit = Number(process.env.FIT ?? 0);
+  let fitLine = "";
+  if (fit > 0) {
+    const t1 = Date.now();
+    const settled = await Promise.allSettled(
+      Array.from({ length: fit }, () => provisioner.create(spec())),
+    );
+    const upMs = Date.now() - t1;
+    const up = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const mem = memoryMiB(up.flatMap((e) => e.hosts.map((h) => names.container(e.id, h.name))));
+    const used = Object.values(mem).reduce((a, b) => a + b, 0);
+    const failed = settled.flatMap((r) =>
+      r.status === "rejected" ? [String((r.reason as Error).message).split("\n")[0]] : [],
+    );
+    fitLine = `${fit} clusters started at once: ${up.length} ready in ${fmt(upMs)}, ${used.toFixed(0)} MiB used in all${failed.length ? `; failed: ${failed.join(" | ")}` : ""}`;
+    await Promise.all(up.map((e) => provisioner.destroy(e.id)));
+  }
+
   console.log(`${LAB} cluster ready (cp + 2 nodes + workstation + grader), median of ${RUNS}:`);
   console.log(
     `  archlab provisioner   ${fmt(median(archlab))}   runs: ${archlab.map(fmt).join(", ")}`,
@@ -118,6 +138,7 @@ async function main(): Promise<void> {
   console.log(`memory 15 s after ready: ${total.toFixed(0)} MiB in all`);
   for (const [name, mib] of Object.entries(memory))
     console.log(`  ${name.padEnd(44)} ${mib.toFixed(0)} MiB`);
+  if (fitLine) console.log(fitLine);
 }
 
 await main();
