@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -74,6 +74,19 @@ describe("claimServerIdentity", () => {
     expect(() => claimServerIdentity(db, dir)).toThrow(
       `${db}.server-id does not hold a server id (12 lowercase letters or digits): remove it and start again`,
     );
+  });
+
+  it("forgets servers that stopped longer than the grace period ago", () => {
+    const dir = temp();
+    const dead = spawnSync("true").pid as number;
+    const reg = JSON.stringify({ pid: dead, boot: bootId(), start: "1", db: "/x.db" });
+    writeFileSync(path.join(dir, "aaaaaaaaaaaa"), reg);
+    writeFileSync(path.join(dir, "bbbbbbbbbbbb"), reg);
+    const old = new Date(Date.now() - 3600_000);
+    utimesSync(path.join(dir, "aaaaaaaaaaaa"), old, old);
+    claimed.push(claimServerIdentity(":memory:", dir));
+    expect(existsSync(path.join(dir, "aaaaaaaaaaaa"))).toBe(false);
+    expect(existsSync(path.join(dir, "bbbbbbbbbbbb"))).toBe(true); // may still be restarting
   });
 
   it("gives an in-memory database a fresh id each time", () => {

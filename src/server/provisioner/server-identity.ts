@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import {
   chmodSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -132,6 +133,20 @@ function persistentId(dbFile: string): string {
   return id;
 }
 
+/** Removes registrations of servers that stopped longer than the grace period ago. */
+function sweepRegistry(dir: string, now = Date.now()): void {
+  for (const name of readdirSync(dir)) {
+    if (!ID_RE.test(name)) continue;
+    if (serverOwnerAlive(serverOwner(name), { dir, now })) continue;
+    try {
+      if (now - statSync(path.join(dir, name)).mtimeMs >= RESTART_GRACE_MS)
+        rmSync(path.join(dir, name), { force: true });
+    } catch {
+      // Another user's, or gone already.
+    }
+  }
+}
+
 /**
  * Claims the identity of the server of `dbFile`: refuses while another running process holds
  * it (two servers on one database would fight over the same environments), then registers this
@@ -147,6 +162,7 @@ export function claimServerIdentity(dbFile: string, dir = SERVER_REGISTRY_DIR): 
       // Not ours to change: registering below still works for this user.
     }
   }
+  sweepRegistry(dir);
   const file = path.join(dir, id);
   const held = readRegistration(file);
   if (held && processRunning(held)) {
