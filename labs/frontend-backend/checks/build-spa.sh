@@ -29,7 +29,7 @@ spa_request http://web/products/1002
 if [ "$SPA_STATUS" != 200 ] || ! printf '%s' "$SPA_BODY" | grep -qF "$SPA_SCRIPT"; then
   fail "a deep link (http://web/products/1002, a route of the SPA) answers HTTP $SPA_STATUS instead of index.html: add try_files \$uri /index.html;" \
     "深链接（http://web/products/1002，单页应用的路由）返回 HTTP $SPA_STATUS，而不是 index.html：加上 try_files \$uri /index.html;" \
-    "200 index.html" "$SPA_STATUS"
+    "$(t "200 with index.html" "200，内容是 index.html")" "$SPA_STATUS"
 fi
 pass "web serves the React shop's build ($SPA_SCRIPT, react-shop $SPA_VERSION), deep links included" \
   "web 提供的是 React 商城的构建产物（$SPA_SCRIPT，react-shop $SPA_VERSION），深链接也能打开"

@@ -40,7 +40,7 @@ spa_request "$API/products" -H "Origin: $FRONT"
 [ "$SPA_STATUS" = 200 ] && [ "$(spa_header access-control-allow-origin)" = "$FRONT" ] &&
   [ "$(spa_header access-control-allow-credentials)" = true ] ||
   fail "GET $API/products from $FRONT is not allowed for the browser" "浏览器不允许 $FRONT 读取 GET $API/products 的回答" \
-    "200, Access-Control-Allow-Origin: $FRONT, credentials true" \
+    "200, Access-Control-Allow-Origin: $FRONT, Access-Control-Allow-Credentials: true" \
     "$SPA_STATUS, $(spa_header access-control-allow-origin), $(spa_header access-control-allow-credentials)"
 
 # 3. Another site's page must not get the same permission.

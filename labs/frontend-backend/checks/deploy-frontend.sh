@@ -13,12 +13,12 @@ case "$cache" in
   *)
     fail "index.html is served with Cache-Control: ${SPA_INDEX_CACHE:-(none)} — browsers may keep the old index.html, which names the old bundle, for as long as they like. Serve it with Cache-Control: no-cache (the hashed assets may be cached for a year)" \
       "index.html 的 Cache-Control 是 ${SPA_INDEX_CACHE:-（没有）}：浏览器可以随意长期保留旧的 index.html，而它引用的是旧的包。给它加上 Cache-Control: no-cache（带哈希的资源可以缓存一年）" \
-      "Cache-Control: no-cache" "${SPA_INDEX_CACHE:-(none)}" ;;
+      "Cache-Control: no-cache" "${SPA_INDEX_CACHE:-$(t "(none)" "（没有）")}" ;;
 esac
 case "$SPA_API" in /*) ;; *) fail "the new bundle calls $SPA_API instead of its own origin's /api" "新的包调用的是 $SPA_API，而不是同源的 /api" /api "$SPA_API" ;; esac
 spa_request "http://web$SPA_API/products"
 [ "$SPA_STATUS" = 200 ] && [ "$(spa_header x-shop-api)" = express ] || fail "the new front end cannot reach the API through nginx (GET http://web$SPA_API/products: HTTP $SPA_STATUS)" \
-  "新前端经 nginx 访问不到 API（GET http://web$SPA_API/products：HTTP $SPA_STATUS）" "HTTP 200 from express" "HTTP $SPA_STATUS"
+  "新前端经 nginx 访问不到 API（GET http://web$SPA_API/products：HTTP $SPA_STATUS）" "$(t "HTTP 200 from express" "express 回答的 HTTP 200")" "HTTP $SPA_STATUS"
 printf '%s' "$SPA_BODY" | grep -q '"stock":' || fail "the API's products have no stock, which react-shop 1.1 shows" "API 的商品里没有 react-shop 1.1 要显示的 stock"
 
 # The back end untouched: the process serving :3000 has run since this host started.

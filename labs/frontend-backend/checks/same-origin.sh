@@ -17,7 +17,7 @@ case "$SPA_STATUS" in
   502 | 504)
     fail "nginx answers http://web$SPA_API/products with HTTP $SPA_STATUS: its upstream is not the API (the API runs on api-node:3000, not on web itself)" \
       "nginx 对 http://web$SPA_API/products 返回 HTTP $SPA_STATUS：它的上游不是 API（API 在 api-node:3000 上，不在 web 本机）" \
-      "200 from api-node:3000" "$SPA_STATUS" ;;
+      "$(t "200 from api-node:3000" "api-node:3000 回答的 200")" "$SPA_STATUS" ;;
 esac
 api=$(spa_header x-shop-api)
 if [ "$api" != express ]; then
@@ -32,7 +32,7 @@ fi
 if [ "$SPA_STATUS" = 404 ]; then
   fail "the Express API answers 404 ($(printf '%s' "$SPA_BODY" | head -c 80)): nginx strips $SPA_API from the path. proxy_pass http://api-node:3000; (no trailing /) keeps the path as the browser sent it" \
     "Express API 返回 404（$(printf '%s' "$SPA_BODY" | head -c 80)）：nginx 把路径里的 $SPA_API 去掉了。proxy_pass http://api-node:3000;（末尾不带 /）会原样保留浏览器发来的路径" \
-    "GET /api/products at the API" "HTTP 404"
+    "$(t "GET /api/products reaching the API" "API 收到 GET /api/products")" "HTTP 404"
 fi
 expect_eq "HTTP status of GET http://web$SPA_API/products" "GET http://web$SPA_API/products 的状态码" 200 "$SPA_STATUS"
 printf '%s' "$SPA_BODY" | grep -q '"id":1001' || fail "the API's answer is not the product list" "API 的回答不是商品列表" \
