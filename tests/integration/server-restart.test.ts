@@ -3,9 +3,12 @@
 // "ready"), their progress is intact, the environment's state survived (the check still passes),
 // and the terminal works again. The old shell does not survive (a Docker exec cannot be
 // attached twice), so the terminal gets a new shell and a HELLO naming another shell.
-// `serve` runs as a child process, as a learner's server does.
+// `serve` runs as a child process, as a learner's server does. A workshop resumes the same way;
+// and what a dead server left is still reaped once the grace period for a restart is over.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { spawnSync as run } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -20,7 +23,10 @@ import {
   Op,
   type ServerHello,
 } from "../../src/protocol/terminal.ts";
-import { engine, objectsOf } from "./helpers.ts";
+import { findStrays, reap } from "../../src/server/provisioner/docker/reaper.ts";
+import { CLI_OWNER } from "../../src/server/provisioner/owner.ts";
+import { bootId, SERVER_REGISTRY_DIR } from "../../src/server/provisioner/server-identity.ts";
+import { engine, host, objectsOf, spec } from "./helpers.ts";
 
 const LAB = "web-tier";
 const STEP = "run-gunicorn";
@@ -379,5 +385,41 @@ describe("a lab server restarted with SIGKILL", () => {
     expect(third.stdout()).not.toContain("Resumed");
     expect(announced(third.stdout()).code).not.toBe("");
     await kill9(server);
+  });
+
+  it("still reaps what a server left if it is not started again in time; keeps the CLI's", async () => {
+    const { docker, provisioner } = engine();
+    // Two servers that died (registered, process gone): one 20 minutes ago, one just now.
+    const dead = run("true").pid as number;
+    const ids = [randomBytes(6).toString("hex"), randomBytes(6).toString("hex")];
+    mkdirSync(SERVER_REGISTRY_DIR, { recursive: true });
+    for (const id of ids) {
+      writeFileSync(
+        path.join(SERVER_REGISTRY_DIR, id),
+        JSON.stringify({ pid: dead, boot: bootId(), start: "1", db: "/nowhere.db" }),
+      );
+    }
+    const longAgo = new Date(Date.now() - 20 * 60_000);
+    utimesSync(path.join(SERVER_REGISTRY_DIR, ids[0] as string), longAgo, longAgo);
+    const gone = await provisioner.create(spec([host("ws")], { owner: `server:${ids[0]}` }));
+    const restarting = await provisioner.create(spec([host("ws")], { owner: `server:${ids[1]}` }));
+    const cli = await provisioner.create(spec([host("ws")], { owner: CLI_OWNER }));
+    try {
+      const strays = (await findStrays(docker)).map((s) => s.envId);
+      // (Another process's reaper on this machine may have removed it already.)
+      expect(strays.includes(gone.id) || (await objectsOf(docker, gone.id)).length === 0).toBe(
+        true,
+      );
+      expect(strays).not.toContain(restarting.id);
+      expect(strays).not.toContain(cli.id);
+      await reap(docker, provisioner);
+      expect(await objectsOf(docker, gone.id)).toEqual([]);
+      expect((await objectsOf(docker, restarting.id)).length).toBeGreaterThan(0);
+      expect((await objectsOf(docker, cli.id)).length).toBeGreaterThan(0);
+    } finally {
+      for (const e of [gone, restarting, cli])
+        await provisioner.destroy(e.id).catch(() => undefined);
+      for (const id of ids) rmSync(path.join(SERVER_REGISTRY_DIR, id), { force: true });
+    }
   });
 });
