@@ -59,10 +59,10 @@ function tree(dir: string): string[] {
 
 describe("a Killercoda scenario", () => {
   it("becomes a lab: verify.sh the check, exec blocks the solve, no verify a reading step", () => {
-    const [r] = importKillercoda([path.join(FIXTURES, "ubuntu-basics")], options);
-    expect(r?.labId).toBe("ubuntu-basics");
+    const [r] = importKillercoda([path.join(FIXTURES, "killercoda-example")], options);
+    expect(r?.labId).toBe("killercoda-example");
     expect(r?.format).toBe("killercoda");
-    const loaded = loadLab(path.join(options.labsDir, "ubuntu-basics", "lab.yaml"), {
+    const loaded = loadLab(path.join(options.labsDir, "killercoda-example", "lab.yaml"), {
       imageNames: imageNames(),
     });
     expect(loaded.lab.imported?.format).toBe("killercoda");
@@ -101,20 +101,20 @@ describe("a Killercoda scenario", () => {
     // No docker in the text: no engine host.
     expect(Object.keys(loaded.lab.hosts)).toEqual(["host01"]);
     // The scenario's own files are kept beside the lab.
-    expect(existsSync(path.join(options.labsDir, "ubuntu-basics", "scenario", "index.json"))).toBe(
-      true,
-    );
+    expect(
+      existsSync(path.join(options.labsDir, "killercoda-example", "scenario", "index.json")),
+    ).toBe(true);
   });
 
   it("becomes a lesson in both languages that MDX compiles, with steps, Run blocks and the preview link", async () => {
-    const [r] = importKillercoda([path.join(FIXTURES, "ubuntu-basics")], options);
+    const [r] = importKillercoda([path.join(FIXTURES, "killercoda-example")], options);
     expect(r?.lessonFiles.map((f) => path.relative(options.lessonsDir, f))).toEqual([
-      "zh/90-ubuntu-basics.mdx",
-      "en/90-ubuntu-basics.mdx",
+      "zh/90-killercoda-example.mdx",
+      "en/90-killercoda-example.mdx",
     ]);
     const mdx = readFileSync(r?.lessonFiles[1] as string, "utf8");
-    expect(mdx).toMatch(/^---\ntitle: "Files, services and a web page"\n/);
-    expect(mdx).toContain("lab: ubuntu-basics");
+    expect(mdx).toMatch(/^---\ntitle: "Appendix: a Killercoda scenario, imported"\n/);
+    expect(mdx).toContain("lab: killercoda-example");
     expect(mdx).toContain("<Lab />");
     for (const id of ["step-1", "step-2", "step-3"]) expect(mdx).toContain(`<Step id="${id}">`);
     expect(mdx).toContain("```bash\nmkdir -p /root/work");
@@ -122,7 +122,7 @@ describe("a Killercoda scenario", () => {
     expect(mdx).toContain("\\{curly\\}");
     expect(mdx).toContain("a &lt; b");
     expect(mdx).toContain("<details>\n<summary>Hint</summary>");
-    expect(mdx).toContain("(/preview/open?lab=ubuntu-basics&host=host01&port=8000)");
+    expect(mdx).toContain("(/preview/open?lab=killercoda-example&host=host01&port=8000)");
     expect(mdx).toContain("## Finish");
     await compile(mdx.replace(/^---[\s\S]*?---/, ""));
   });
@@ -135,7 +135,7 @@ describe("a Killercoda scenario", () => {
       message:
         "commands for a second host are shown with their host; the solve runs only the first host's",
     });
-    const [k] = importKillercoda([path.join(FIXTURES, "ubuntu-basics")], options);
+    const [k] = importKillercoda([path.join(FIXTURES, "killercoda-example")], options);
     expect(k?.notes).toContainEqual(
       expect.objectContaining({
         line: 24,
@@ -244,11 +244,11 @@ describe("bad input", () => {
     const before = { labs: tree(options.labsDir), lessons: tree(options.lessonsDir) };
     // A good scenario and a bad one together: neither is imported, part-1 stays as it was.
     errorOf(() =>
-      importKillercoda([path.join(FIXTURES, "ubuntu-basics"), bad("missing-asset")], options),
+      importKillercoda([path.join(FIXTURES, "killercoda-example"), bad("missing-asset")], options),
     );
     expect(tree(options.labsDir)).toEqual(before.labs);
     expect(tree(options.lessonsDir)).toEqual(before.lessons);
-    expect(existsSync(path.join(options.labsDir, "ubuntu-basics"))).toBe(false);
+    expect(existsSync(path.join(options.labsDir, "killercoda-example"))).toBe(false);
   });
 
   it("refuses to overwrite a lab that was not imported", () => {

@@ -513,6 +513,8 @@ function buildScenario(
     );
   const format = katacoda ? "katacoda" : "killercoda";
   const labId = labIdOf(path.basename(path.resolve(scenarioDir)));
+  // Relative to the lab's folder, so that a checkout moved elsewhere still names it.
+  const source = path.relative(path.join(options.labsDir, labId), path.resolve(scenarioDir));
 
   // Which hosts the text targets decides a second ubuntu host.
   const allText = [details.intro, ...details.steps, details.finish]
@@ -620,7 +622,7 @@ function buildScenario(
     id: labId,
     title: index.title,
     ...(index.description ? { summary: index.description } : {}),
-    imported: { format, source: path.resolve(scenarioDir), lang: options.lang },
+    imported: { format, source, lang: options.lang },
     ...backend.lab,
   };
   const hosts = labYaml["hosts"] as Record<string, Record<string, unknown>>;
@@ -734,7 +736,7 @@ function buildScenario(
       writeFileSync(path.join(labStage, "checks", `step-${i + 1}.sh`), p.verify);
   });
   const yamlText =
-    `# yaml-language-server: $schema=../lab.schema.json\n# Imported by \`archlab import killercoda\` from ${path.resolve(scenarioDir)}: edit the scenario and import it again.\n` +
+    `# yaml-language-server: $schema=../lab.schema.json\n# Imported by \`archlab import killercoda\` from ${source} (relative to this folder): edit the scenario and import it again.\n` +
     stringify(labYaml, { lineWidth: 100, blockQuote: "literal" });
   const labFile = path.join(labStage, "lab.yaml");
   writeFileSync(labFile, yamlText);
@@ -762,7 +764,7 @@ function buildScenario(
     `lab: ${labId}`,
     "---",
     "",
-    `{/* Imported by \`archlab import killercoda\` from ${path.resolve(scenarioDir).replace(/\*\//g, "* /")}. Edit the scenario and import it again. */}`,
+    `{/* Imported by \`archlab import killercoda\` from ${path.basename(path.resolve(scenarioDir)).replace(/\*\//g, "* /")} (see the lab's \`imported.source\`). Edit the scenario and import it again. */}`,
     "",
     "<Lab />",
     "",

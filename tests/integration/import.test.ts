@@ -38,7 +38,7 @@ const row = (c: VerifyCase) => `${c.step}: ${c.name}: ${c.status}`;
 
 describe("imported scenarios verify on the real engine", () => {
   it("the Killercoda fixture: two graded steps pass, the reading step is ungraded", async () => {
-    const cases = await importAndVerify("ubuntu-basics");
+    const cases = await importAndVerify("killercoda-example");
     expect(cases.map(row)).toEqual([
       "(lab): environment starts: passed",
       "step-1: check fails before the step is done: passed",

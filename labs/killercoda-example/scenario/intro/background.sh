@@ -1,0 +1,3 @@
+#!/bin/bash
+sleep 2
+echo prepared > /root/prepared

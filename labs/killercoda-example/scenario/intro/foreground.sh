@@ -1,0 +1,1 @@
+echo "waiting for the host to be prepared"

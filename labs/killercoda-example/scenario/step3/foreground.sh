@@ -1,0 +1,1 @@
+echo "serve the page"

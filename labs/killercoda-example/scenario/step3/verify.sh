@@ -1,0 +1,2 @@
+#!/bin/bash
+test -f /root/step3-background && curl -fsS localhost:8000/index.html | grep -q "body of the page"
