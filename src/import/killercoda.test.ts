@@ -135,13 +135,6 @@ describe("a Killercoda scenario", () => {
       message:
         "commands for a second host are shown with their host; the solve runs only the first host's",
     });
-    const [k] = importKillercoda([path.join(FIXTURES, "killercoda-example")], options);
-    expect(k?.notes).toContainEqual(
-      expect.objectContaining({
-        line: 24,
-        message: expect.stringMatching(/^background runs under archlab verify/),
-      }),
-    );
   });
 });
 

@@ -681,16 +681,11 @@ function buildScenario(
     const step: Record<string, unknown> = { id, title };
     const waitIntro = intro?.background && backend.kind === "ubuntu" ? WAIT_BACKGROUND : "";
     if (p.background) {
-      const where = json.background !== undefined ? "background" : "courseData";
+      // Run when the step opens (src/server/http/step-backgrounds.ts), and by verify as setup.
       step["setup"] = {
         file: `scenario/${json.background ?? json.courseData}`,
         timeoutSeconds: 300,
       };
-      note(
-        indexFile,
-        lineOf(["details", "steps", i, where]),
-        `${where} runs under archlab verify when the step begins; in the browser it does not run yet`,
-      );
     }
     if (p.verify !== undefined) {
       const checkFile = `checks/${id}.sh`;

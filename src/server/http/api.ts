@@ -10,6 +10,7 @@ import type { Store } from "../storage/store.ts";
 import type { Workshop } from "../workshop/workshop.ts";
 import { learnerCookie, overTls, readCookie, TOKEN_COOKIE } from "./cookies.ts";
 import { HttpError, json } from "./respond.ts";
+import type { StepBackgrounds } from "./step-backgrounds.ts";
 import { httpErrorOf, type WorkshopApi } from "./workshop-api.ts";
 
 export { HttpError, sendError } from "./respond.ts";
@@ -19,6 +20,8 @@ export interface ApiDeps {
   sessions: LabSessions;
   grader: Grader;
   store: Store;
+  /** Imported scenarios' step backgrounds: a check waits for them; a pass opens the next. */
+  backgrounds?: StepBackgrounds;
   /** Set when this server runs a workshop: learners need a seat, and /api/workshop/ exists. */
   workshop?: { workshop: Workshop; api: WorkshopApi };
 }
@@ -165,7 +168,9 @@ export async function handleApi(
       if (status.state !== "ready" || !status.envId) {
         throw new HttpError(409, "no-environment", "start the lab environment first");
       }
+      await deps.backgrounds?.settled(status.envId);
       const result = await deps.grader.check(status.envId, step.check, lang);
+      if (result.passed) deps.backgrounds?.passed(status.envId, lab, lab.steps.indexOf(step));
       deps.store.recordCheck(learnerId, lab.lab.id, step.id, result.passed, result.message);
       deps.workshop?.workshop.changed(); // the instructor's heat map shows it at once
       const { details: _details, ...shown } = result;

@@ -24,6 +24,7 @@ import { handleApi, HttpError, sendError, type ApiDeps } from "./api.ts";
 import { readCookie, TOKEN_COOKIE } from "./cookies.ts";
 import { dockerHostAddress, PortPreview } from "./preview.ts";
 import { serveStatic } from "./static.ts";
+import { StepBackgrounds } from "./step-backgrounds.ts";
 import { forbiddenPage, instructorEntry, isInstructor, WorkshopApi } from "./workshop-api.ts";
 
 export interface ServerOptions {
@@ -103,6 +104,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(pool ? { pool } : {}),
       onChange: (learnerId, labId, state) => {
         if (state === "ready") store.recordReady(learnerId, labId);
+        const lab = labs.get(labId);
+        const envId = lab ? sessions.status(learnerId, lab).envId : undefined;
+        if (state === "ready" && lab && envId) backgrounds.ready(envId, lab);
         workshop?.changed();
       },
     },
@@ -120,11 +124,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   }
   const grader = new Grader(options.provisioner);
+  // Imported scenarios' background scripts, run as their steps open.
+  const backgrounds = new StepBackgrounds((envId, script) => grader.run(envId, script));
   const apiDeps: ApiDeps = {
     labs,
     sessions,
     grader,
     store,
+    backgrounds,
     ...(workshop ? { workshop: { workshop, api: new WorkshopApi(workshop, store) } } : {}),
   };
   const preview = new PortPreview({
