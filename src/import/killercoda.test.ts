@@ -167,7 +167,7 @@ describe("a course folder (structure.json)", () => {
 });
 
 describe("Kubernetes backends", () => {
-  it("become the cluster: kubectl (admin) on controlplane, the node named node01", () => {
+  it("become the cluster: kubectl (the restricted learner) on controlplane, the node named node01", () => {
     importKillercoda([path.join(FIXTURES, "kubernetes-2node")], options);
     const loaded = loadLab(path.join(options.labsDir, "kubernetes-2node", "lab.yaml"), {
       imageNames: imageNames(),
@@ -175,7 +175,7 @@ describe("Kubernetes backends", () => {
     expect(loaded.lab.cluster).toMatchObject({
       nodes: 1,
       nodeNames: ["node01"],
-      kubectl: { controlplane: "admin" },
+      kubectl: { controlplane: "learner" },
     });
     expect(Object.keys(loaded.lab.hosts).sort()).toEqual(["controlplane", "cp", "node01"]);
     expect(loaded.lab.hosts["node01"]?.type).toBe("kube-node");

@@ -273,7 +273,9 @@ export function backendFor(
       kind: "kubernetes",
       hosts: ["controlplane", "node01"],
       lab: {
-        cluster: { nodes: 1, nodeNames: ["node01"], kubectl: { controlplane: "admin" } },
+        // The restricted learner, not Killercoda's cluster admin: an admin could create a
+        // PodSecurityPolicy that admits privileged pods, and the nodes are elevated hosts.
+        cluster: { nodes: 1, nodeNames: ["node01"], kubectl: { controlplane: "learner" } },
         hosts: { controlplane: { image: "kube-workstation", memory: "256m" } },
         workstation: "controlplane",
         grader: "controlplane",
