@@ -234,7 +234,7 @@ class LabPanel {
   }
 
   /** Types a block into its host's terminal (the block's `host=`), else the one that is open. */
-  private runInTerminal(command: string, host?: string): void {
+  private runInTerminal(command: string, host?: string, interrupt = false): void {
     if (host && this.views.size > 0) {
       if (!this.views.has(host)) {
         this.say((this.ui.noSuchTab as string).replace("{host}", host), "error");
@@ -248,7 +248,13 @@ class LabPanel {
       return;
     }
     // Every line as written: blank lines and comments may belong to a heredoc (a Dockerfile).
-    for (const line of command.replace(/\s+$/, "").split("\n")) view.run(line);
+    const type = () => {
+      for (const line of command.replace(/\s+$/, "").split("\n")) view.run(line);
+    };
+    if (!interrupt) return type();
+    // Ctrl+C first (```bash interrupt), then the command once the shell is back.
+    view.interrupt();
+    setTimeout(type, 300);
   }
 
   /** Run and Copy buttons on every shell code block of the lesson. */
@@ -269,7 +275,8 @@ class LabPanel {
         const host = pre.dataset.host;
         run.textContent = `▶ ${host ? (this.ui.runOn as string).replace("{host}", host) : this.ui.run}`;
         if (host) run.dataset.host = host;
-        run.addEventListener("click", () => this.runInTerminal(command(), host));
+        const interrupt = pre.dataset.interrupt !== undefined;
+        run.addEventListener("click", () => this.runInTerminal(command(), host, interrupt));
         const copy = document.createElement("button");
         copy.type = "button";
         copy.className = "btn btn-small";

@@ -101,6 +101,11 @@ export class TerminalView {
     this.term.focus();
   }
 
+  /** Ctrl+C, as a learner would press it to stop what runs. */
+  interrupt(): void {
+    this.input("\x03");
+  }
+
   focus(): void {
     this.fit.fit();
     this.term.focus();

@@ -118,6 +118,7 @@ describe("a Killercoda scenario", () => {
     expect(mdx).toContain("<Lab />");
     for (const id of ["step-1", "step-2", "step-3"]) expect(mdx).toContain(`<Step id="${id}">`);
     expect(mdx).toContain("```bash\nmkdir -p /root/work");
+    expect(mdx).toContain("```bash interrupt\nls /etc/demo\n```");
     expect(mdx).toContain("<br />");
     expect(mdx).toContain("\\{curly\\}");
     expect(mdx).toContain("a &lt; b");

@@ -182,7 +182,9 @@ function convertLine(text: string, line: number, opts: ConvertOptions, out: Conv
         line,
       });
       if (current.trim()) lines.push(current.trimEnd(), "");
-      lines.push("```bash" + (marker.host ? ` host=${marker.host}` : ""), trimmed, "```", "");
+      const meta =
+        (marker.host ? ` host=${marker.host}` : "") + (marker.interrupt ? " interrupt" : "");
+      lines.push("```bash" + meta, trimmed, "```", "");
       current = "";
     } else {
       current += fence + code + fence;
@@ -282,6 +284,7 @@ export function convertMarkdown(source: string, opts: ConvertOptions): Converted
         });
         language = "bash";
         if (marker.host) meta = ` host=${marker.host}`;
+        if (marker.interrupt) meta += " interrupt";
       } else if (marker?.kind === "copy" && !language) language = "text";
       if (rest.trim())
         out.notes.push({ line, message: `code block info "${rest.trim()}" dropped` });
