@@ -143,6 +143,11 @@ describe("an old Katacoda scenario", () => {
   it("maps courseData to background, code to foreground and {{execute}} to exec", () => {
     const [r] = importKillercoda([path.join(FIXTURES, "katacoda-old")], options);
     expect(r?.format).toBe("katacoda");
+    expect(r?.notes).toContainEqual({
+      file: path.join(FIXTURES, "katacoda-old", "index.json"),
+      line: 31,
+      message: 'field "environment.hidefinish" is not imported',
+    });
     const loaded = loadLab(path.join(options.labsDir, "katacoda-old", "lab.yaml"));
     const [s1, s2] = loaded.steps;
     expect(loaded.lab.hosts["host01"]?.command?.[2]).toContain("mkdir -p /opt/notes");

@@ -589,6 +589,15 @@ function buildScenario(
       lineOf(["environment", "uilayout"]),
       `uilayout "${String(layout)}": archlab shows the lesson beside terminals (no IDE or iframe panes)`,
     );
+  for (const key of Object.keys(index.environment ?? {})) {
+    if (key !== "uilayout")
+      note(indexFile, lineOf(["environment", key]), `field "environment.${key}" is not imported`);
+  }
+  for (const key of ["interface", "files"] as const) {
+    const value = (index as Record<string, unknown>)[key];
+    if (value !== undefined && !(Array.isArray(value) && value.length === 0))
+      note(indexFile, lineOf([key]), `field "${key}" is not imported`);
+  }
   for (const key of Object.keys(index.backend)) {
     if (key !== "imageid")
       note(indexFile, lineOf(["backend", key]), `field "backend.${key}" is not imported`);
