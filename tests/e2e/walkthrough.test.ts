@@ -12,6 +12,7 @@ import {
   waitForIdlePrompt,
   waitForScreen,
 } from "./harness.ts";
+import { machineSlots } from "../integration/helpers.ts";
 
 const { server, browser } = serverAndBrowserForFile();
 
@@ -62,43 +63,54 @@ async function settle(page: Page, host: string): Promise<void> {
   }
 }
 
-describe.each(LESSONS)("walking through %s", (lesson, defaultHost) => {
-  it("turns every step green by pressing only the lesson's Run buttons and Check", async () => {
-    const context = await browser().newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
-    await page.goto(server().url + lesson);
-    await page.click('.lab-panel [data-action="start-lab"]');
-    await waitForScreen(page, promptOf(defaultHost), 300_000);
-    const steps = await page
-      .locator(".step")
-      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.step as string));
-    expect(steps.length).toBeGreaterThan(3);
-    // Every Run button of the page in order, including those between steps, which later steps
-    // build on; Check once a step's last block has run.
-    const blocks = await page.locator('[data-action="run"]').evaluateAll((els) =>
-      els.map((b) => ({
-        host: (b as HTMLElement).dataset.host,
-        step: (b.closest(".step") as HTMLElement | null)?.dataset.step,
-      })),
+async function walkThrough(lesson: string, defaultHost: string): Promise<void> {
+  const context = await browser().newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(server().url + lesson);
+  await page.click('.lab-panel [data-action="start-lab"]');
+  await waitForScreen(page, promptOf(defaultHost), 300_000);
+  const steps = await page
+    .locator(".step")
+    .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.step as string));
+  expect(steps.length).toBeGreaterThan(3);
+  // Every Run button of the page in order, including those between steps, which later steps
+  // build on; Check once a step's last block has run.
+  const blocks = await page.locator('[data-action="run"]').evaluateAll((els) =>
+    els.map((b) => ({
+      host: (b as HTMLElement).dataset.host,
+      step: (b.closest(".step") as HTMLElement | null)?.dataset.step,
+    })),
+  );
+  const runs = page.locator('[data-action="run"]');
+  for (let i = 0; i < blocks.length; i++) {
+    const { host = defaultHost, step } = blocks[i] as { host?: string; step?: string };
+    await showTerminal(page, host);
+    await runs.nth(i).click();
+    await settle(page, host);
+    const next = blocks[i + 1];
+    if (step && next?.step !== step) {
+      await checkUntilPassed(page, step);
+      expect(await page.locator(`.step[data-step="${step}"]`).getAttribute("class")).toContain(
+        "done",
+      );
+    }
+  }
+  // Steps without any Run block are not left unchecked.
+  for (const stepId of steps.filter((id) => !blocks.some((b) => b.step === id))) {
+    await checkUntilPassed(page, stepId);
+  }
+  await context.close();
+}
+
+// Two lessons at once (each its own environment and browser context): a walkthrough mostly waits
+// for its commands and checks, so two share 2 cores well.
+const slots = machineSlots(2);
+describe.concurrent("walking through the lessons", () => {
+  for (const [lesson, defaultHost] of LESSONS) {
+    it(
+      `${lesson}: turns every step green by pressing only the lesson's Run buttons and Check`,
+      () => slots(1, () => walkThrough(lesson, defaultHost)),
+      1_800_000,
     );
-    const runs = page.locator('[data-action="run"]');
-    for (let i = 0; i < blocks.length; i++) {
-      const { host = defaultHost, step } = blocks[i] as { host?: string; step?: string };
-      await showTerminal(page, host);
-      await runs.nth(i).click();
-      await settle(page, host);
-      const next = blocks[i + 1];
-      if (step && next?.step !== step) {
-        await checkUntilPassed(page, step);
-        expect(await page.locator(`.step[data-step="${step}"]`).getAttribute("class")).toContain(
-          "done",
-        );
-      }
-    }
-    // Steps without any Run block are not left unchecked.
-    for (const stepId of steps.filter((id) => !blocks.some((b) => b.step === id))) {
-      await checkUntilPassed(page, stepId);
-    }
-    await context.close();
-  }, 1_800_000);
+  }
 });

@@ -7,12 +7,14 @@ import { loadLabById } from "../../src/lab/catalog.ts";
 import { names } from "../../src/server/provisioner/docker/container-config.ts";
 import { processOwner } from "../../src/server/provisioner/owner.ts";
 import { envSpecFromLab } from "../../src/server/provisioner/spec.ts";
+import { WarmPool } from "../../src/server/sessions/warm-pool.ts";
 import type { Env, ProgressEvent } from "../../src/server/provisioner/types.ts";
 import { KUBERNETES_SKIPPED, KUBERNETES_TESTS } from "../kubernetes.ts";
 import { engine, objectsOf } from "./helpers.ts";
 
 const { docker, provisioner } = engine();
-const lab = loadLabById("kubernetes-basics").lab;
+const loaded = loadLabById("kubernetes-basics");
+const lab = loaded.lab;
 const spec = (learner: string) =>
   envSpecFromLab(lab, { learner, owner: processOwner(), ttlMs: 60 * 60_000 });
 
@@ -31,11 +33,22 @@ async function ok(env: Env, host: string, script: string, timeoutMs = 120_000): 
 
 describe.skipIf(!KUBERNETES_TESTS)(`a Kubernetes cluster in an environment`, () => {
   beforeAll(async () => {
-    // Two learners at once, as in a workshop.
-    [a, b] = await Promise.all([
+    // Two learners at once, as in a workshop: ann's cluster starts on demand, bo's waits ready
+    // in the workshop's warm pool until bo joins and takes it.
+    const poolOptions = {
+      size: 1,
+      memoryBudgetBytes: 8 * 1024 ** 3,
+      owner: processOwner(),
+      ttlMs: 60 * 60_000,
+    };
+    const pool = new WarmPool(provisioner, [loaded], poolOptions);
+    [a] = await Promise.all([
       provisioner.create(spec("ann"), (e) => events.push(e)),
-      provisioner.create(spec("bo")),
+      pool.refill().then(() => pool.full()),
     ]);
+    poolOptions.size = 0; // no refill after bo's take: the test needs two clusters, not three
+    b = pool.take(loaded.lab.id) as Env;
+    expect(b, "the warm pool held a ready cluster").toBeDefined();
   }, 900_000);
 
   afterAll(async () => {
@@ -50,6 +63,14 @@ describe.skipIf(!KUBERNETES_TESTS)(`a Kubernetes cluster in an environment`, () 
     expect(nodes.split("\n").filter((l) => /\sReady\s/.test(l))).toHaveLength(2);
     const dns = await ok(a, "grader", "kubectl -n kube-system get pods --no-headers");
     expect(dns).toMatch(/kube-dns-\S+\s+1\/1\s+Running/);
+  });
+
+  it("hands a joining learner a ready cluster from the warm pool", async () => {
+    const nodes = await ok(b, "grader", "kubectl get nodes --no-headers");
+    expect(nodes.split("\n").filter((l) => /\sReady\s/.test(l))).toHaveLength(2);
+    expect(await ok(b, "workstation", "kubectl get pods -n kube-system --no-headers")).toMatch(
+      /kube-dns-\S+\s+1\/1\s+Running/,
+    );
   });
 
   it("schedules a Deployment on both nodes and serves it by name through DNS and a NodePort", async () => {
