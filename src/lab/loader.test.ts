@@ -71,6 +71,24 @@ function lab(opts: { head?: string; hostExtra?: string; tail?: string } = {}): s
   ].join("\n");
 }
 
+describe("a lab's own check library", () => {
+  it("runs checks/lib.sh before each of the lab's checks, and nothing else", () => {
+    const dir = path.join(root, "withlib");
+    mkdirSync(path.join(dir, "checks"), { recursive: true });
+    writeFileSync(path.join(dir, "checks", "lib.sh"), "helper() { test -f /tmp/done; }\n");
+    const loaded = parseLab(
+      lab({ head: "format: 1\nid: withlib\ntitle: With lib" }),
+      path.join(dir, "lab.yaml"),
+    );
+    const step = loaded.steps[0];
+    expect(step?.check.source).toBe("helper() { test -f /tmp/done; }\ntest -f /tmp/done");
+    expect(step?.solve.source).toBe("touch /tmp/done");
+    expect(step?.wrong[0]?.script.source).toBe("true");
+    // A lab without one gets its checks as written.
+    expect(parseLab(lab(), labFile).steps[0]?.check.source).toBe("test -f /tmp/done");
+  });
+});
+
 describe("parseLab: valid labs", () => {
   it("parses a minimal lab and applies the defaults", () => {
     const loaded = parseLab(lab(), labFile);

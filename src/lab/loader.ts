@@ -203,9 +203,16 @@ function resolveScript(
   };
 }
 
+/** A lab's own check helpers, run before each of its checks (after labs/lib/check.sh). */
+export const LAB_CHECK_LIBRARY = "checks/lib.sh";
+
 function resolveSteps(lab: Lab, dir: string): ResolvedStep[] {
   const actionHost = lab.workstation;
   const checkHost = lab.grader ?? lab.workstation;
+  const libFile = path.join(dir, LAB_CHECK_LIBRARY);
+  const labLibrary = existsSync(libFile) ? readFileSync(libFile, "utf8").trimEnd() + "\n" : "";
+  const withLabLibrary = (check: Script): Script =>
+    labLibrary ? { ...check, source: labLibrary + check.source } : check;
   return lab.steps.map((step, i) => {
     const at = (what: string) => `steps[${i}] (${step.id}).${what}`;
     const action = (ref: ScriptRefInput, what: string) =>
@@ -215,12 +222,14 @@ function resolveSteps(lab: Lab, dir: string): ResolvedStep[] {
       title: step.title,
       hints: step.hints,
       ...(step.setup !== undefined ? { setup: action(step.setup, "setup") } : {}),
-      check: resolveScript(
-        step.check ?? UNGRADED_CHECK,
-        checkHost,
-        DEFAULT_CHECK_TIMEOUT_MS,
-        dir,
-        at("check"),
+      check: withLabLibrary(
+        resolveScript(
+          step.check ?? UNGRADED_CHECK,
+          checkHost,
+          DEFAULT_CHECK_TIMEOUT_MS,
+          dir,
+          at("check"),
+        ),
       ),
       solve: action(step.solve ?? "true", "solve"),
       ungraded: step.ungraded === true || step.check === undefined,

@@ -224,7 +224,8 @@ export const StepSchema = z
         'a line of context; `pass ["English" "中文"]` exits 0; `expect_eq "what" "什么" EXPECTED ' +
         "ACTUAL` fails when they differ; `t EN ZH` is the text alone; `http_get URL` / " +
         "`http_fetch URL` probe HTTP; `lb_send URL N` + `lb_count NAME` count which instance " +
-        "answered. The file documents every helper.",
+        "answered. The file documents every helper. A lab's own helpers go in its " +
+        "checks/lib.sh, which runs before each of its checks (after the library).",
     ),
     solve: ScriptRef.optional().describe(
       "What a correct learner would type; `archlab solve` and verify run it. Required, except " +

@@ -2,8 +2,6 @@
 # instances and really sends them traffic (the shops' own request counters grow), and follows
 # changes: the check registers a probe instance on a short lease, which the client must pick up
 # within 6 s, then revokes the lease, and the client must drop the probe within 6 s.
-stats() { curl -s -m 2 http://client:9000/stats; }
-served() { curl -s -m 2 "http://$1:8000/admin/state" | jq -r '.served // 0' 2>/dev/null || echo 0; }
 
 s=$(stats) || fail "nothing answers on client:9000: start shop-client on the client host (ssh client shop-client etcd --background)" \
   "client:9000 没有响应：请在 client 主机上启动 shop-client（ssh client shop-client etcd --background）"
@@ -12,14 +10,7 @@ expect_eq "the instances shop-client knows" "shop-client 知道的实例" \
   "shop-1=shop-1:8000 shop-2=shop-2:8000 shop-3=shop-3:8000" \
   "$(jq -r '.targets | to_entries | map("\(.key)=\(.value)") | sort | join(" ")' <<<"$s")"
 
-declare -A before
-for h in shop-1 shop-2 shop-3; do before[$h]=$(served "$h"); done
-sleep 1.5
-for h in shop-1 shop-2 shop-3; do
-  grew=$(($(served "$h") - ${before[$h]}))
-  [ "$grew" -ge 2 ] || fail "$h received no traffic from the client in 1.5 s" "1.5 秒内 $h 没有收到客户端的请求" \
-    ">= 2 requests" "$grew"
-done
+shops_receive_traffic "shop-1 shop-2 shop-3"
 
 # Does the client follow the registry, or did it read it once?
 lease=$(etcdctl lease grant 8 | awk '/granted/ {print $2}')

@@ -1,8 +1,6 @@
 # Passes when shop-3 is really down, ZooKeeper has deleted its ephemeral znode (its session
 # expired) while shop-1's and shop-2's stay, and shop-client follows ZooKeeper: its targets are
 # shop-1 and shop-2, no request failed in the last 3 s, and both live shops' counters grow.
-stats() { curl -s -m 2 http://client:9000/stats; }
-served() { curl -s -m 2 "http://$1:8000/admin/state" | jq -r '.served // 0' 2>/dev/null || echo 0; }
 
 if curl -s -m 2 -o /dev/null http://shop-3:8000/health; then
   fail "shop-3 still answers on port 8000: crash it (ssh shop-3 nodectl crash)" \
@@ -19,21 +17,7 @@ for h in shop-1 shop-2; do
       "$h 的临时节点不见了：应该只有 shop-3 消失（在 $h 上运行 sd-register zk）"
 done
 
-s=$(stats) || fail "shop-client does not answer on client:9000: start it on ZooKeeper (ssh client shop-client zk --background)" \
-  "client:9000 上的 shop-client 没有响应：以 ZooKeeper 模式启动它（ssh client shop-client zk --background）"
-expect_eq "the registry shop-client uses" "shop-client 使用的注册中心" zk "$(jq -r .registry <<<"$s")"
-expect_eq "the instances shop-client calls" "shop-client 调用的实例" "shop-1 shop-2" \
-  "$(jq -r '.targets | keys | sort | join(" ")' <<<"$s")"
-failing=$(jq -r '.errors_last_3s | join(" ")' <<<"$s")
-[ -z "$failing" ] || fail "requests of shop-client failed in the last 3 s (to: $failing): check again in a moment" \
-  "最近 3 秒内 shop-client 有请求失败（目标：$failing）：稍等片刻再检查"
-declare -A before
-for h in shop-1 shop-2; do before[$h]=$(served "$h"); done
-sleep 1.5
-for h in shop-1 shop-2; do
-  grew=$(($(served "$h") - ${before[$h]}))
-  [ "$grew" -ge 2 ] || fail "$h received no traffic from the client in 1.5 s" "1.5 秒内 $h 没有收到客户端的请求" \
-    ">= 2 requests" "$grew"
-done
+client_calls_only zk "shop-1 shop-2" "start it on ZooKeeper (ssh client shop-client zk --background)" \
+  "以 ZooKeeper 模式启动它（ssh client shop-client zk --background）"
 pass "shop-3's session expired, ZooKeeper deleted its znode, and the watching client now calls only shop-1 and shop-2" \
   "shop-3 的会话过期，ZooKeeper 删除了它的节点，watch 着的客户端现在只调用 shop-1 和 shop-2"
