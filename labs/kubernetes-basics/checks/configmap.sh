@@ -1,8 +1,7 @@
 # Passes when the shop's SHOP_BANNER comes from a ConfigMap (configMapKeyRef or envFrom), the
 # Deployment is fully rolled out, and real requests through the Service shop all show the
 # ConfigMap's current value as "banner" in /health.
-d=$(kubectl get deployment shop -o json 2>/dev/null) ||
-  fail "there is no Deployment named shop (kubectl get deployments)" "没有名为 shop 的 Deployment（kubectl get deployments）"
+shop_deployment # sets $d
 c=$(jq '.spec.template.spec.containers[0]' <<<"$d")
 inline=$(jq -r '[.env[]? | select(.name == "SHOP_BANNER" and .value != null) | .value][0] // empty' <<<"$c")
 [ -z "$inline" ] ||
@@ -30,24 +29,11 @@ value=$(kubectl get configmap "$cm" -o json 2>/dev/null | jq -r --arg k "$key" '
 [ -n "$value" ] ||
   fail "the ConfigMap $cm has no non-empty key $key (kubectl get configmap $cm -o yaml)" \
     "ConfigMap $cm 里没有非空的键 $key（kubectl get configmap $cm -o yaml）"
-read -r gen observed want updated available total < <(jq -r '[.metadata.generation, (.status.observedGeneration // 0),
-  .spec.replicas, (.status.updatedReplicas // 0), (.status.availableReplicas // 0), (.status.replicas // 0)] | @tsv' <<<"$d")
-if [ "$observed" -lt "$gen" ] || [ "$updated" != "$want" ] || [ "$available" != "$want" ] || [ "$total" != "$want" ]; then
-  fail "the Deployment shop is not fully rolled out: wait for kubectl rollout status deployment shop (a rollout stuck on shop:2.1 needs kubectl rollout undo first)" \
-    "Deployment shop 还没有完全发布：等 kubectl rollout status deployment shop 结束（卡在 shop:2.1 的发布要先 kubectl rollout undo）" \
-    "$want updated, $want available, $want in all" "$updated updated, $available available, $total in all"
-fi
-from=$(kubectl get pods -l app=shop -o json | jq -r '[.items[] | select(.metadata.deletionTimestamp == null and .status.phase == "Running") | .metadata.name][0] // empty')
-[ -n "$from" ] || fail "no shop pod is running (kubectl get pods)" "没有正在运行的 shop Pod（kubectl get pods）"
-svcport=$(kubectl get service shop -o jsonpath='{.spec.ports[0].port}' 2>/dev/null)
-[ -n "$svcport" ] || fail "the Service shop of step 4 is gone (kubectl get services)" "第 4 步的 Service shop 不见了（kubectl get services）"
-answers=$(kubectl exec "$from" -- python3 -c '
-import json, sys, urllib.request
-for _ in range(int(sys.argv[2])):
-    try:
-        print(json.dumps(json.load(urllib.request.urlopen(sys.argv[1], timeout=3)).get("banner")))
-    except Exception:
-        print("null")' "http://shop:$svcport/health" 8 2>&1 | jq -c . 2>/dev/null)
+rolled_out "$d" \
+  "the Deployment shop is not fully rolled out: wait for kubectl rollout status deployment shop (a rollout stuck on shop:2.1 needs kubectl rollout undo first)" \
+  "Deployment shop 还没有完全发布：等 kubectl rollout status deployment shop 结束（卡在 shop:2.1 的发布要先 kubectl rollout undo）"
+through_service 'json.dumps(a.get("banner"))' 8 # sets $answers
+answers=$(jq -c . <<<"$answers" 2>/dev/null)
 want_json=$(jq -cn --arg v "$value" '$v')
 stale=$(grep -cvxF -- "$want_json" <<<"$answers")
 if [ "$stale" != 0 ]; then

@@ -1,8 +1,7 @@
 # Passes when the Deployment shop has an HTTP readiness probe on the shop's port, the broken
 # shop:2.1 is being rolled out, its pods run but stay unready, and real requests through the
 # Service shop are all answered "ok" by a healthy version (never by 2.1).
-d=$(kubectl get deployment shop -o json 2>/dev/null) ||
-  fail "there is no Deployment named shop (kubectl get deployments)" "没有名为 shop 的 Deployment（kubectl get deployments）"
+shop_deployment # sets $d
 c=$(jq '.spec.template.spec.containers[0]' <<<"$d")
 probe=$(jq -c '.readinessProbe // empty' <<<"$c")
 [ -n "$probe" ] ||

@@ -1,8 +1,7 @@
 # Passes when the Deployment shop was rolled out to shop:2.0 and rolled back to shop:1.0 — the
 # same Deployment (a ReplicaSet of 2.0 belongs to it, revision 3 or later), the rollback complete,
 # and real requests through the Service shop all answered by version 1.0.
-d=$(kubectl get deployment shop -o json 2>/dev/null) ||
-  fail "there is no Deployment named shop (kubectl get deployments)" "没有名为 shop 的 Deployment（kubectl get deployments）"
+shop_deployment # sets $d
 uid=$(jq -r '.metadata.uid' <<<"$d")
 rev=$(jq -r '.metadata.annotations["deployment.kubernetes.io/revision"] // "0"' <<<"$d")
 image=$(jq -r '.spec.template.spec.containers[0].image' <<<"$d")
@@ -23,26 +22,9 @@ v2=$(kubectl get replicasets -o json | jq --arg uid "$uid" '[.items[]
 [ "$rev" -ge 3 ] 2>/dev/null ||
   fail "the rollback should be a new revision of the same Deployment (kubectl rollout history deployment shop)" \
     "回滚应当是同一个 Deployment 的一个新版本（kubectl rollout history deployment shop）" "revision 3 or later" "revision $rev"
-read -r gen observed want updated available total < <(jq -r '[.metadata.generation, (.status.observedGeneration // 0),
-  .spec.replicas, (.status.updatedReplicas // 0), (.status.availableReplicas // 0), (.status.replicas // 0)] | @tsv' <<<"$d")
-if [ "$observed" -lt "$gen" ] || [ "$updated" != "$want" ] || [ "$available" != "$want" ] || [ "$total" != "$want" ]; then
-  fail "the rollback is still running: wait for kubectl rollout status deployment shop" \
-    "回滚还在进行中：等 kubectl rollout status deployment shop 结束" \
-    "$want updated, $want available, $want in all" "$updated updated, $available available, $total in all"
-fi
-from=$(kubectl get pods -l app=shop -o json | jq -r '[.items[] | select(.metadata.deletionTimestamp == null and .status.phase == "Running") | .metadata.name][0] // empty')
-[ -n "$from" ] || fail "no shop pod is running (kubectl get pods)" "没有正在运行的 shop Pod（kubectl get pods）"
-port=$(kubectl get service shop -o jsonpath='{.spec.ports[0].port}' 2>/dev/null)
-[ -n "$port" ] || fail "the Service shop of step 4 is gone (kubectl get services)" "第 4 步的 Service shop 不见了（kubectl get services）"
-answers=$(kubectl exec "$from" -- python3 -c '
-import json, sys, urllib.request, urllib.error
-for _ in range(int(sys.argv[2])):
-    try:
-        print(json.load(urllib.request.urlopen(sys.argv[1], timeout=3)).get("version"))
-    except urllib.error.HTTPError as e:
-        print("HTTP-%d" % e.code)
-    except Exception as e:
-        print("ERROR")' "http://shop:$port/health" 8 2>&1)
+rolled_out "$d" "the rollback is still running: wait for kubectl rollout status deployment shop" \
+  "回滚还在进行中：等 kubectl rollout status deployment shop 结束"
+through_service 'a.get("version")' 8 # sets $answers
 tally=$(sort <<<"$answers" | uniq -c | awk '{printf "%s%s×%s", sep, $2, $1; sep=" "}')
 [ "$(sort -u <<<"$answers")" = 1.0 ] ||
   fail "the Service shop should answer only with version 1.0 after the rollback" "回滚之后 Service shop 应当只由 1.0 版作答" \

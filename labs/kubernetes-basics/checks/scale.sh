@@ -1,7 +1,6 @@
 # Passes when the Deployment shop is scaled to 4 replicas (its own spec, not a ReplicaSet's),
 # all 4 are available, and the Service shop sends traffic to all 4.
-d=$(kubectl get deployment shop -o json 2>/dev/null) ||
-  fail "there is no Deployment named shop (kubectl get deployments)" "没有名为 shop 的 Deployment（kubectl get deployments）"
+shop_deployment # sets $d
 expect_eq "the Deployment's replicas (spec.replicas of deployment/shop)" "Deployment 的副本数（deployment/shop 的 spec.replicas）" \
   4 "$(jq -r '.spec.replicas' <<<"$d")"
 available=$(jq -r '.status.availableReplicas // 0' <<<"$d")
