@@ -16,6 +16,14 @@ describe("englishOnlyCalls", () => {
     expect(englishOnlyCalls(source)).toEqual([]);
   });
 
+  it("accepts a helper that passes on its caller's two texts, but not one text alone", () => {
+    const source = [
+      'rolled_out() { [ "$x" = y ] || fail "$2" "$3" "y" "$x"; }',
+      'say() { fail "$1"; }',
+    ].join("\n");
+    expect(englishOnlyCalls(source)).toEqual([{ line: 2, helper: "fail" }]);
+  });
+
   it("finds English-only calls with their line, one per call", () => {
     const source = [
       "fail() { echo local; }", // a definition, not a call
