@@ -22,7 +22,8 @@ describe.skipIf(!KUBERNETES_TESTS).each(["/en/06-kubernetes/"])("walking through
       const page = await context.newPage();
       await page.goto(server().url + lesson);
       await page.click('.lab-panel [data-action="start-lab"]');
-      await waitForScreen(page, /@workstation/, 420_000);
+      // A cluster may take its whole readiness budget (600 s) on a loaded machine.
+      await waitForScreen(page, /@workstation/, 900_000);
       const steps = await page
         .locator(".step")
         .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.step as string));
