@@ -31,7 +31,7 @@ beforeAll(async () => {
   page = await context.newPage();
   await page.goto(`${server.url}/zh/${LESSON}/`);
   await page.click('.lab-panel [data-action="start-lab"]');
-  await waitForScreen(page, /@tools/, 120_000);
+  await waitForScreen(page, /@tools/, 300_000);
 });
 
 afterAll(async () => {
