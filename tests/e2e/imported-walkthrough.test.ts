@@ -3,31 +3,17 @@
 // buttons and Check: the intro's background and the assets are there at start, the reading step
 // has no Check, step 3's background runs once step 1 has passed, and its preview link opens the
 // page the host serves.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/server/http/server.ts";
-import {
-  checkUntilPassed,
-  launchBrowser,
-  screenText,
-  startTestServer,
-  waitForScreen,
-} from "./harness.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { checkUntilPassed, screenText, serverAndBrowserForFile, waitForScreen } from "./harness.ts";
 
 const LESSON = "/en/90-killercoda-example/";
 const PROMPT = /root@host01:[^#$]*[#$]\s*$/;
-let server: RunningServer;
-let browser: Browser;
+const { server, browser } = serverAndBrowserForFile();
 let page: Page;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  page = await (await browser().newContext({ viewport: { width: 1400, height: 900 } })).newPage();
 });
 
 /** Waits until the terminal is back at its prompt and still. */
@@ -64,7 +50,7 @@ async function runAll(stepId: string): Promise<number> {
 
 describe("an imported Killercoda scenario in the browser", () => {
   it("starts with the scenario's assets and the intro's background script", async () => {
-    await page.goto(server.url + LESSON);
+    await page.goto(server().url + LESSON);
     await page.click('.lab-panel [data-action="start-lab"]');
     await waitForScreen(page, /root@host01/, 180_000);
     await page.locator(".term-box:not([hidden]) .xterm-helper-textarea").focus();

@@ -1,33 +1,24 @@
 // Port preview in real Chromium against a real lab (load-balancing): the lesson's link opens
 // nginx's port 80 in a new tab through the lab server, the page is sandboxed, the host is not
 // published on the machine, and another learner gets 403 — on the environment and on the link.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../src/server/http/server.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { engine } from "../integration/helpers.ts";
-import { launchBrowser, startTestServer, waitForScreen } from "./harness.ts";
+import { serverAndBrowserForFile, waitForScreen } from "./harness.ts";
 
 const LESSON = "/en/09-load-balancing/";
-let server: RunningServer;
-let browser: Browser;
+const { server, browser } = serverAndBrowserForFile();
 let page: Page;
 let envId: string;
 let link: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  page = await (await browser().newContext({ viewport: { width: 1400, height: 900 } })).newPage();
 });
 
 describe("port preview in the browser", () => {
   it("opens nginx's port 80 from the lesson's link in a new tab, sandboxed", async () => {
-    await page.goto(server.url + LESSON);
+    await page.goto(server().url + LESSON);
     await page.click('.lab-panel [data-action="start-lab"]');
     await waitForScreen(page, /root@tools/, 180_000);
     envId = await page.evaluate(async () => {
@@ -71,27 +62,27 @@ describe("port preview in the browser", () => {
     expect(done.exitCode).toBe(0);
     const seen = new Set<string>();
     for (let i = 0; i < 6; i++) {
-      await page.goto(server.url + link);
+      await page.goto(server().url + link);
       seen.add(JSON.parse((await page.locator("body").textContent()) ?? "{}").instance as string);
     }
     expect([...seen].sort()).toEqual(["api-1", "api-2", "api-3"]);
   });
 
   it("gives another learner 403, by environment id and with the owner's link", async () => {
-    const other = await (await browser.newContext()).newPage();
-    await other.goto(server.url + LESSON); // the lesson page gives them a learner session
+    const other = await (await browser().newContext()).newPage();
+    await other.goto(server().url + LESSON); // the lesson page gives them a learner session
     await other.waitForFunction(() => document.cookie !== undefined);
     await other.evaluate(() => fetch("/api/session", { method: "POST" }));
     const byEnv = await other.goto(
-      `${server.url}/preview/open?env=${envId}&host=nginx&port=80&path=/health`,
+      `${server().url}/preview/open?env=${envId}&host=nginx&port=80&path=/health`,
     );
     expect(byEnv?.status()).toBe(403);
     expect(await other.locator("body").textContent()).toContain("not yours");
-    const byLink = await other.goto(server.url + link);
+    const byLink = await other.goto(server().url + link);
     expect(byLink?.status()).toBe(403);
     // And through their own lesson they have no environment to preview yet.
     const own = await other.goto(
-      `${server.url}/preview/open?lab=load-balancing&host=nginx&port=80`,
+      `${server().url}/preview/open?lab=load-balancing&host=nginx&port=80`,
     );
     expect(own?.status()).toBe(409);
     await other.context().close();
