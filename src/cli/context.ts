@@ -1,12 +1,14 @@
-// The composition root of the CLI: one Docker client, image builder, provisioner and grader.
+// The CLI's engine: the Docker engine of the server's composition root (src/server/app.ts),
+// checked reachable, and a grader on its provisioner.
 import type Docker from "dockerode";
 import { DEFAULT_PATHS, loadLabById } from "../lab/catalog.ts";
 import type { LoadedLab, ResolvedStep } from "../lab/loader.ts";
 import { closest } from "../lab/suggest.ts";
-import { assertEngine, dockerClient } from "../server/docker/client.ts";
-import { ImageBuilder } from "../server/docker/images/builder.ts";
+import { dockerEngine } from "../server/app.ts";
+import { assertEngine } from "../server/docker/client.ts";
+import type { ImageBuilder } from "../server/docker/images/builder.ts";
 import { Grader } from "../server/grader/grader.ts";
-import { DockerProvisioner } from "../server/provisioner/docker/docker-provisioner.ts";
+import type { DockerProvisioner } from "../server/provisioner/docker/docker-provisioner.ts";
 
 export interface EngineContext {
   docker: Docker;
@@ -16,10 +18,8 @@ export interface EngineContext {
 }
 
 export async function engineContext(): Promise<EngineContext> {
-  const docker = dockerClient();
+  const { docker, images, provisioner } = dockerEngine(DEFAULT_PATHS.imagesDir);
   await assertEngine(docker);
-  const images = new ImageBuilder(docker, DEFAULT_PATHS.imagesDir);
-  const provisioner = new DockerProvisioner(docker, images);
   return { docker, images, provisioner, grader: new Grader(provisioner) };
 }
 

@@ -1,17 +1,13 @@
 // Shared set-up for integration tests: the real engine, and small environment specs.
 import type Docker from "dockerode";
-import { dockerClient } from "../../src/server/docker/client.ts";
-import { ImageBuilder } from "../../src/server/docker/images/builder.ts";
+import { dockerEngine, type DockerEngine } from "../../src/server/app.ts";
 import { allEnvsFilter, envFilter } from "../../src/server/docker/labels.ts";
-import { DEFAULT_PATHS } from "../../src/lab/catalog.ts";
-import { DockerProvisioner } from "../../src/server/provisioner/docker/docker-provisioner.ts";
 import { processOwner } from "../../src/server/provisioner/owner.ts";
 import type { EnvSpec, HostSpec } from "../../src/server/provisioner/types.ts";
 
-export function engine(): { docker: Docker; provisioner: DockerProvisioner; images: ImageBuilder } {
-  const docker = dockerClient();
-  const images = new ImageBuilder(docker, DEFAULT_PATHS.imagesDir);
-  return { docker, images, provisioner: new DockerProvisioner(docker, images) };
+/** The real engine, built as the server and the CLI build it (src/server/app.ts). */
+export function engine(): DockerEngine {
+  return dockerEngine();
 }
 
 export function host(name: string, extra: Partial<HostSpec> = {}): HostSpec {

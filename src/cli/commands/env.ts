@@ -2,7 +2,6 @@
 import type { Command } from "commander";
 import pc from "picocolors";
 import { loadLabById } from "../../lab/catalog.ts";
-import { reap } from "../../server/provisioner/docker/reaper.ts";
 import { CLI_OWNER } from "../../server/provisioner/owner.ts";
 import { envSpecFromLab } from "../../server/provisioner/spec.ts";
 import type { Env } from "../../server/provisioner/types.ts";
@@ -56,7 +55,7 @@ export function registerEnv(program: Command): void {
       const ttlMs = parseDuration(opts.ttl);
       const lab = loadLabById(labId);
       const ctx = await engineContext();
-      await reap(ctx.docker, ctx.provisioner);
+      await ctx.provisioner.reap();
       const t0 = Date.now();
       const created = await ctx.provisioner.create(
         envSpecFromLab(lab.lab, { learner: opts.learner, owner: CLI_OWNER, ttlMs }),
@@ -105,7 +104,7 @@ export function registerEnv(program: Command): void {
     .description("remove expired, orphaned and half-created environments")
     .action(async () => {
       const ctx = await engineContext();
-      const removed = await reap(ctx.docker, ctx.provisioner);
+      const removed = await ctx.provisioner.reap();
       for (const r of removed) console.log(`removed ${r.envId}: ${r.reason}`);
       console.log(`${removed.length} stray environments removed`);
     });

@@ -5,12 +5,9 @@ import type { Command } from "commander";
 import pc from "picocolors";
 import { loadAllLabs } from "../../lab/catalog.ts";
 import { formatProblem } from "../../lab/loader.ts";
-import { dockerClient } from "../../server/docker/client.ts";
-import { ImageBuilder } from "../../server/docker/images/builder.ts";
-import { DEFAULT_PATHS } from "../../lab/catalog.ts";
+import { dockerEngine } from "../../server/app.ts";
 import { startServer, type RunningServer } from "../../server/http/server.ts";
 import type { WorkshopConfig } from "../../server/workshop/config.ts";
-import { DockerProvisioner } from "../../server/provisioner/docker/docker-provisioner.ts";
 import { buildSite, siteIsStale, SITE_DIR } from "./site.ts";
 
 export interface ServeOptions {
@@ -40,18 +37,13 @@ export async function serve(
   }
   const { labs, problems } = loadAllLabs();
   for (const p of problems) console.error(pc.yellow(`skipping a lab: ${formatProblem(p)}`));
-  const docker = dockerClient();
-  const provisioner = new DockerProvisioner(
-    docker,
-    new ImageBuilder(docker, DEFAULT_PATHS.imagesDir),
-  );
+  const { provisioner } = dockerEngine();
   const running = await startServer({
     host: opts.host,
     port,
     siteDir: SITE_DIR,
     dbFile: opts.db,
     labs,
-    docker,
     provisioner,
     ...(extra.workshop ? { workshop: extra.workshop } : {}),
     ...(extra.tls ? { tls: { cert: extra.tls.cert, key: extra.tls.key } } : {}),

@@ -3,7 +3,6 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import pc from "picocolors";
 import { labIds, loadLabById } from "../../lab/catalog.ts";
-import { reap } from "../../server/provisioner/docker/reaper.ts";
 import { toJUnit } from "../../verify/junit.ts";
 import { summarize, summaryLine, verifyLab, type VerifyCase } from "../../verify/verify.ts";
 import { engineContext } from "../context.ts";
@@ -33,7 +32,7 @@ export function registerVerify(program: Command): void {
     .action(async (ids: string[], opts: { junit?: string; json?: boolean }) => {
       const labs = (ids.length > 0 ? ids : labIds()).map((id) => loadLabById(id));
       const ctx = await engineContext();
-      await reap(ctx.docker, ctx.provisioner);
+      await ctx.provisioner.reap();
       const cases: VerifyCase[] = [];
       for (const lab of labs) {
         if (!opts.json) console.log(pc.bold(`\n${lab.lab.id}`));

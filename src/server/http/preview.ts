@@ -20,26 +20,11 @@ import {
 } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type Docker from "dockerode";
 import type { LoadedLab } from "../../lab/loader.ts";
-import { names } from "../provisioner/docker/container-config.ts";
 import { INSTRUCTOR_COOKIE, readCookie, TOKEN_COOKIE } from "./cookies.ts";
 
-/** Where a host of an environment can be reached from the server (its bridge-network address). */
+/** Where a host of an environment can be reached from the server (Provisioner.hostAddress). */
 export type HostAddress = (envId: string, host: string) => Promise<string>;
-
-/** A host's address on its environment's network, from the engine (the server runs beside it). */
-export function dockerHostAddress(docker: Docker): HostAddress {
-  return async (envId, host) => {
-    const info = await docker.getContainer(names.container(envId, host)).inspect();
-    if (!info.State.Running) throw new Error(`${host} is not running`);
-    const ip = Object.values(info.NetworkSettings.Networks ?? {})
-      .map((n) => n.IPAddress)
-      .find(Boolean);
-    if (!ip) throw new Error(`${host} has no address`);
-    return ip;
-  };
-}
 
 export interface PreviewDeps {
   labs: Map<string, LoadedLab>;

@@ -113,6 +113,12 @@ export interface Shell {
   close(): void;
 }
 
+/** An environment the reaper removed, and why. */
+export interface StrayEnv {
+  envId: string;
+  reason: string;
+}
+
 export interface Provisioner {
   create(spec: EnvSpec, onProgress?: (e: ProgressEvent) => void): Promise<Env>;
   get(envId: string): Promise<Env>;
@@ -120,6 +126,13 @@ export interface Provisioner {
   destroy(envId: string): Promise<void>;
   exec(envId: string, host: string, command: Command, options: ExecOptions): Promise<ExecResult>;
   openShell(envId: string, host: string, size: ShellSize): Promise<Shell>;
+  /**
+   * Removes what earlier runs left behind (expired environments, those whose owner is gone,
+   * half-created ones); best effort, returns what it removed and why.
+   */
+  reap(): Promise<StrayEnv[]>;
+  /** Where the server reaches a host of an environment directly (port preview's proxy). */
+  hostAddress(envId: string, host: string): Promise<string>;
 }
 
 export class UnknownEnvError extends Error {

@@ -21,6 +21,7 @@ import {
   type Provisioner,
   type Shell,
   type ShellSize,
+  type StrayEnv,
 } from "../types.ts";
 import {
   containerConfig,
@@ -32,6 +33,7 @@ import {
 } from "./container-config.ts";
 import { demuxBuffer, execInContainer, openShellInContainer } from "./exec.ts";
 import { lastLogLines, waitUntilReady } from "./readiness.ts";
+import { reap } from "./reaper.ts";
 import { createEnvNetwork } from "./subnets.ts";
 
 const ENV_ID_RE = /^e[a-z0-9]{10}$/;
@@ -278,6 +280,22 @@ export class DockerProvisioner implements Provisioner {
   async openShell(envId: string, host: string, size: ShellSize): Promise<Shell> {
     const { container, user } = await this.host(envId, host);
     return openShellInContainer(container, size, user);
+  }
+
+  /** Removes stray environments of every owner on this engine (reaper.ts says which). */
+  reap(): Promise<StrayEnv[]> {
+    return reap(this.docker, this);
+  }
+
+  /** A host's address on its environment's bridge network (the server runs beside the engine). */
+  async hostAddress(envId: string, host: string): Promise<string> {
+    const info = await this.docker.getContainer(names.container(envId, host)).inspect();
+    if (!info.State.Running) throw new Error(`${host} is not running`);
+    const ip = Object.values(info.NetworkSettings.Networks ?? {})
+      .map((n) => n.IPAddress)
+      .find(Boolean);
+    if (!ip) throw new Error(`${host} has no address`);
+    return ip;
   }
 }
 

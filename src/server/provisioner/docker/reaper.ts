@@ -3,12 +3,9 @@
 import type Docker from "dockerode";
 import { allEnvsFilter, LABEL } from "../../docker/labels.ts";
 import { ownerAlive } from "../owner.ts";
-import type { DockerProvisioner } from "./docker-provisioner.ts";
+import type { Provisioner, StrayEnv } from "../types.ts";
 
-export interface StrayEnv {
-  envId: string;
-  reason: string;
-}
+export type { StrayEnv } from "../types.ts";
 
 interface Labelled {
   Labels?: Record<string, string> | null;
@@ -55,7 +52,10 @@ export async function findStrays(docker: Docker, now = Date.now()): Promise<Stra
  * Removes every stray environment; returns what was removed and why. Best effort: one stray
  * that cannot be removed now is left for the next run, and never stops the caller's own work.
  */
-export async function reap(docker: Docker, provisioner: DockerProvisioner): Promise<StrayEnv[]> {
+export async function reap(
+  docker: Docker,
+  provisioner: Pick<Provisioner, "destroy">,
+): Promise<StrayEnv[]> {
   const removed: StrayEnv[] = [];
   for (const stray of await findStrays(docker)) {
     try {

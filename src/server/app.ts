@@ -1,0 +1,228 @@
+// The lab server's composition root: the one place its object graph is built. `buildApp` wires
+// sessions, grader, step backgrounds, warm pool, workshop, port preview, the terminal gateway's
+// rules and adoption/reaping from any Provisioner and a Store, so the same graph runs on the
+// real engine (`startServer`, the CLI, integration tests) and on a fake one (unit tests).
+// `dockerEngine` is the engine half: the Docker client, image builder and provisioner.
+import type Docker from "dockerode";
+import { DEFAULT_PATHS, LESSONS_DIR } from "../lab/catalog.ts";
+import type { LoadedLab } from "../lab/loader.ts";
+import { lessonPagesByLab } from "../lab/lessons.ts";
+import { dockerClient } from "./docker/client.ts";
+import { ImageBuilder } from "./docker/images/builder.ts";
+import { Grader } from "./grader/grader.ts";
+import type { ApiDeps } from "./http/api.ts";
+import { PortPreview } from "./http/preview.ts";
+import { StepBackgrounds } from "./http/step-backgrounds.ts";
+import { WorkshopApi } from "./http/workshop-api.ts";
+import { DockerProvisioner } from "./provisioner/docker/docker-provisioner.ts";
+import type { Provisioner } from "./provisioner/types.ts";
+import { adoptEnvironments, type AdoptionResult } from "./sessions/adoption.ts";
+import { LabSessions } from "./sessions/lab-sessions.ts";
+import { WarmPool } from "./sessions/warm-pool.ts";
+import type { Store } from "./storage/store.ts";
+import { ShellRegistry, type GatewayDeps } from "./terminal/gateway.ts";
+import { assertKnownLabs, type WorkshopConfig } from "./workshop/config.ts";
+import { Workshop } from "./workshop/workshop.ts";
+
+/** The real engine: one Docker client, the image builder and the Docker provisioner on them. */
+export interface DockerEngine {
+  docker: Docker;
+  images: ImageBuilder;
+  provisioner: DockerProvisioner;
+}
+
+export function dockerEngine(imagesDir = DEFAULT_PATHS.imagesDir): DockerEngine {
+  const docker = dockerClient();
+  const images = new ImageBuilder(docker, imagesDir);
+  return { docker, images, provisioner: new DockerProvisioner(docker, images) };
+}
+
+export interface AppOptions {
+  provisioner: Provisioner;
+  store: Store;
+  labs: LoadedLab[];
+  /** This server's owner label (server-identity.ts): what it starts, and adopts after a restart. */
+  owner: string;
+  envTtlMs?: number;
+  maxEnvironments?: number;
+  /** Run a workshop: seats, join code, instructor dashboard, warm pool. */
+  workshop?: WorkshopConfig;
+  /** Lesson pages by lab and language (default: read from lessons/). */
+  lessonPages?: Map<string, Record<string, string>>;
+  /** How often strays are reaped while the server runs (default 60 s). */
+  reapEveryMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface App {
+  labs: Map<string, LoadedLab>;
+  provisioner: Provisioner;
+  store: Store;
+  sessions: LabSessions;
+  shells: ShellRegistry;
+  grader: Grader;
+  backgrounds: StepBackgrounds;
+  pool?: WarmPool;
+  workshop?: Workshop;
+  preview: PortPreview;
+  /** What the HTTP API handlers use. */
+  api: ApiDeps;
+  /** Who may see which shell, for the terminal WebSocket. */
+  terminal: GatewayDeps;
+  /**
+   * Takes back the environments this owner left running (a restart), removes strays, and
+   * keeps reaping every `reapEveryMs`. Call once, before serving.
+   */
+  resume(): Promise<AdoptionResult>;
+  /** Starts the workshop's sweep and warm pool, once the server's public URL is known. */
+  startWorkshop(publicUrl: string, sweepEveryMs?: number): void;
+  /** Stops reaping, ends the workshop and removes every environment it started (not the store). */
+  close(): Promise<void>;
+}
+
+const REAP_EVERY_MS = 60_000;
+
+/** The workshop's labs, in its order; an unknown id is an error that names the known ones. */
+function workshopLabs(config: WorkshopConfig, labs: Map<string, LoadedLab>): LoadedLab[] {
+  assertKnownLabs(config.labs, [...labs.keys()]);
+  return config.labs.map((id) => labs.get(id) as LoadedLab);
+}
+
+export function buildApp(options: AppOptions): App {
+  const { provisioner, store, owner } = options;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const labs = new Map(options.labs.map((l) => [l.lab.id, l]));
+  const config = options.workshop;
+  const roomLabs = config ? workshopLabs(config, labs) : [];
+  const shells = new ShellRegistry(provisioner);
+  // A workshop's environments live as long as a seat may (with extensions); the reaper still
+  // removes them at once if this server dies.
+  const ttlMs = options.envTtlMs ?? (config ? config.sessionMs + 12 * 3600_000 : 2 * 3600_000);
+  const pool = config
+    ? new WarmPool(provisioner, roomLabs, {
+        size: config.pool.size,
+        memoryBudgetBytes: config.pool.memoryBytes,
+        owner,
+        ttlMs,
+        log,
+      })
+    : undefined;
+  const grader = new Grader(provisioner);
+  // Imported scenarios' background scripts, run as their steps open.
+  const backgrounds = new StepBackgrounds((envId, script) => grader.run(envId, script));
+  let workshop: Workshop | undefined;
+  const sessions: LabSessions = new LabSessions(
+    provisioner,
+    {
+      owner,
+      ttlMs,
+      maxEnvironments:
+        options.maxEnvironments ?? Math.max(20, config ? config.seats * roomLabs.length : 0),
+      ...(pool ? { pool } : {}),
+      onChange: (learnerId, labId, state) => {
+        if (state === "ready") store.recordReady(learnerId, labId);
+        const lab = labs.get(labId);
+        const envId = lab ? sessions.status(learnerId, lab).envId : undefined;
+        if (state === "ready" && lab && envId) backgrounds.ready(envId, lab);
+        workshop?.changed();
+      },
+    },
+    (envId) => shells.closeEnv(envId),
+  );
+  if (config && pool) {
+    workshop = new Workshop({
+      config,
+      store,
+      sessions,
+      shells,
+      labs: roomLabs,
+      pool,
+      lessonPages: options.lessonPages ?? lessonPagesByLab(LESSONS_DIR, [...labs.keys()]),
+    });
+  }
+  const api: ApiDeps = {
+    labs,
+    sessions,
+    grader,
+    store,
+    backgrounds,
+    ...(workshop ? { workshop: { workshop, api: new WorkshopApi(workshop, store) } } : {}),
+  };
+  const preview = new PortPreview({
+    labs,
+    learnerByToken: (token) => store.learnerByToken(token),
+    isInstructorKey: (key) => workshop?.room.isInstructor(key) ?? false,
+    envOf: (learnerId, labId) => {
+      const lab = labs.get(labId);
+      const status = lab ? sessions.status(learnerId, lab) : undefined;
+      return status?.state === "ready" ? status.envId : undefined;
+    },
+    ownerOf: (envId) => sessions.owner(envId),
+    address: (envId, host) => provisioner.hostAddress(envId, host),
+  });
+  const terminal: GatewayDeps = {
+    provisioner,
+    roleFor: async (principal, envId, host) => {
+      const envOwner = sessions.owner(envId);
+      const lab = envOwner ? labs.get(envOwner.labId) : undefined;
+      if (!envOwner || lab?.lab.hosts[host]?.terminal !== true) return undefined;
+      if (principal.learnerId === envOwner.learnerId) return "learner";
+      if (principal.instructor) return "instructor";
+      return undefined;
+    },
+    onInput: (principal) => {
+      if (principal.learnerId) workshop?.touch(principal.learnerId);
+    },
+  };
+
+  let reaper: NodeJS.Timeout | undefined;
+  const resume = async (): Promise<AdoptionResult> => {
+    const adoption = await adoptEnvironments({
+      provisioner,
+      owner,
+      labs,
+      sessions,
+      ...(pool ? { pool } : {}),
+      // In a workshop, only a learner with a seat that has not ended gets an environment back.
+      knownLearner: (id) => (workshop ? workshop.room.active(id) : store.hasLearner(id)),
+    });
+    if (adoption.adopted.length > 0 || adoption.removed.length > 0)
+      log(
+        `archlab: after a restart, took back ${adoption.adopted.length} environment(s)` +
+          adoption.removed.map((r) => `; removed ${r.envId} (${r.reason})`).join(""),
+      );
+    await provisioner.reap();
+    reaper = setInterval(
+      () => void provisioner.reap().catch(() => undefined),
+      options.reapEveryMs ?? REAP_EVERY_MS,
+    );
+    reaper.unref();
+    return adoption;
+  };
+
+  return {
+    labs,
+    provisioner,
+    store,
+    sessions,
+    shells,
+    grader,
+    backgrounds,
+    ...(pool ? { pool } : {}),
+    ...(workshop ? { workshop } : {}),
+    preview,
+    api,
+    terminal,
+    resume,
+    startWorkshop: (publicUrl, sweepEveryMs) => {
+      if (!workshop) return;
+      workshop.publicUrl = publicUrl;
+      workshop.start(sweepEveryMs);
+    },
+    close: async () => {
+      clearInterval(reaper);
+      await workshop?.close();
+      await sessions.destroyAll();
+    },
+  };
+}
