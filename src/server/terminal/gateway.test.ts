@@ -5,9 +5,16 @@ import { EventEmitter } from "node:events";
 import { PassThrough } from "node:stream";
 import type { WebSocket } from "ws";
 import { describe, expect, it } from "vitest";
-import { decodeFrame, encodeJson, Op, type ServerHello } from "../../protocol/terminal.ts";
+import {
+  decodeFrame,
+  encodeInput,
+  encodeJson,
+  Op,
+  type ServerHello,
+} from "../../protocol/terminal.ts";
 import type { Provisioner, Shell } from "../provisioner/types.ts";
-import { handleTerminalSocket, ShellRegistry } from "./gateway.ts";
+import { FakeProvisioner } from "../testing/fake-provisioner.ts";
+import { handleTerminalSocket, ShellRegistry, type Principal } from "./gateway.ts";
 
 const ENV = "eabcdefghij";
 
@@ -92,5 +99,86 @@ describe("terminal HELLO", () => {
     const legacy = await connect(shells, { resumeFrom: 6 });
     expect(legacy.hello()?.offset).toBe(6);
     expect(fake.streams).toHaveLength(1);
+  });
+});
+
+describe("learner and instructor on one shell (FakeProvisioner)", () => {
+  async function open(
+    shells: ShellRegistry,
+    provisioner: Provisioner,
+    envId: string,
+    who: Principal,
+  ): Promise<FakeSocket> {
+    const ws = new FakeSocket();
+    handleTerminalSocket(
+      ws as unknown as WebSocket,
+      who,
+      {
+        provisioner,
+        roleFor: async (p) =>
+          p.learnerId === "alice" ? "learner" : p.instructor ? "instructor" : undefined,
+      },
+      shells,
+    );
+    const frame = encodeJson(Op.HELLO, { envId, host: "workstation", cols: 80, rows: 24 });
+    ws.emit("message", Buffer.from(frame), true);
+    for (let i = 0; i < 50 && !ws.hello(); i++) await new Promise((r) => setTimeout(r, 5));
+    return ws;
+  }
+  const input = (ws: FakeSocket, text: string) =>
+    ws.emit("message", Buffer.from(encodeInput(text)), true);
+  const settle = () => new Promise((r) => setTimeout(r, 10));
+
+  it("the instructor watches read-only, types after taking control, and gives the keys back by leaving", async () => {
+    const fake = new FakeProvisioner();
+    const env = await fake.create({
+      labId: "lab",
+      learner: "alice",
+      owner: "test",
+      ttlMs: 60_000,
+      networks: ["lab"],
+      hosts: [
+        {
+          name: "workstation",
+          image: "workstation",
+          type: "container",
+          env: {},
+          networks: ["lab"],
+          ports: [],
+          memoryBytes: 1,
+          nanoCpus: 1,
+          pids: 1,
+          capAdd: [],
+          terminal: true,
+        },
+      ],
+    });
+    const shells = new ShellRegistry(fake);
+    const learner = await open(shells, fake, env.id, { learnerId: "alice", instructor: false });
+    const teacher = await open(shells, fake, env.id, { instructor: true });
+    expect(learner.hello()?.readOnly).toBe(false);
+    expect(teacher.hello()?.readOnly).toBe(true);
+    expect(fake.shells).toHaveLength(1);
+
+    input(teacher, "ignored ");
+    input(learner, "pwd\r");
+    await settle();
+    expect(teacher.output()).toBe("pwd\r");
+
+    expect(await shells.setController(env.id, "workstation", "instructor")).toBe(true);
+    input(learner, "ignored ");
+    input(teacher, "ls\r");
+    await settle();
+    expect(learner.output()).toBe("pwd\rls\r");
+
+    // The instructor's tab closes: the learner has the keyboard again.
+    teacher.emit("close");
+    input(learner, "id\r");
+    await settle();
+    expect(learner.output()).toBe("pwd\rls\rid\r");
+
+    shells.closeEnv(env.id);
+    await settle();
+    expect(fake.shells[0]?.closed).toBe(true);
   });
 });
