@@ -17,6 +17,7 @@ import { WorkshopApi } from "./http/workshop-api.ts";
 import { DockerProvisioner } from "./provisioner/docker/docker-provisioner.ts";
 import type { Provisioner } from "./provisioner/types.ts";
 import { adoptEnvironments, type AdoptionResult } from "./sessions/adoption.ts";
+import { LabService } from "./sessions/lab-service.ts";
 import { LabSessions } from "./sessions/lab-sessions.ts";
 import { WarmPool } from "./sessions/warm-pool.ts";
 import type { Store } from "./storage/store.ts";
@@ -59,6 +60,8 @@ export interface App {
   provisioner: Provisioner;
   store: Store;
   sessions: LabSessions;
+  /** A learner's lab in domain verbs, with its change events (the API and workshop use it). */
+  service: LabService;
   shells: ShellRegistry;
   grader: Grader;
   backgrounds: StepBackgrounds;
@@ -119,21 +122,19 @@ export function buildApp(options: AppOptions): App {
       maxEnvironments:
         options.maxEnvironments ?? Math.max(20, config ? config.seats * roomLabs.length : 0),
       ...(pool ? { pool } : {}),
-      onChange: (learnerId, labId, state) => {
-        if (state === "ready") store.recordReady(learnerId, labId);
-        const lab = labs.get(labId);
-        const envId = lab ? sessions.status(learnerId, lab).envId : undefined;
-        if (state === "ready" && lab && envId) backgrounds.ready(envId, lab);
-        workshop?.changed();
-      },
+      onChange: (learnerId, labId, state) =>
+        service.environmentChanged(learnerId, labs.get(labId), labId, state),
     },
     (envId) => shells.closeEnv(envId),
   );
+  // The sessions above report to it (only once they run, so after this line).
+  const service = new LabService({ sessions, grader, store, backgrounds });
   if (config && pool) {
     workshop = new Workshop({
       config,
       store,
       sessions,
+      service,
       shells,
       labs: roomLabs,
       pool,
@@ -142,10 +143,8 @@ export function buildApp(options: AppOptions): App {
   }
   const api: ApiDeps = {
     labs,
-    sessions,
-    grader,
+    service,
     store,
-    backgrounds,
     ...(workshop ? { workshop: { workshop, api: new WorkshopApi(workshop, store) } } : {}),
   };
   const preview = new PortPreview({
@@ -205,6 +204,7 @@ export function buildApp(options: AppOptions): App {
     provisioner,
     store,
     sessions,
+    service,
     shells,
     grader,
     backgrounds,

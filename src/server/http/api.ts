@@ -4,24 +4,20 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LoadedLab } from "../../lab/loader.ts";
 import { closest } from "../../lab/suggest.ts";
 import { isLang, LANGS, type Lang } from "../../i18n/ui.ts";
-import type { Grader } from "../grader/grader.ts";
-import type { LabSessions } from "../sessions/lab-sessions.ts";
+import { LabError, type LabService } from "../sessions/lab-service.ts";
 import type { Store } from "../storage/store.ts";
 import type { Workshop } from "../workshop/workshop.ts";
 import { learnerCookie, overTls, readCookie, TOKEN_COOKIE } from "./cookies.ts";
 import { HttpError, json } from "./respond.ts";
-import type { StepBackgrounds } from "./step-backgrounds.ts";
 import { httpErrorOf, type WorkshopApi } from "./workshop-api.ts";
 
 export { HttpError, sendError } from "./respond.ts";
 
 export interface ApiDeps {
   labs: Map<string, LoadedLab>;
-  sessions: LabSessions;
-  grader: Grader;
+  /** A learner's lab: start, status, check, reset (sessions/lab-service.ts). */
+  service: LabService;
   store: Store;
-  /** Imported scenarios' step backgrounds: a check waits for them; a pass opens the next. */
-  backgrounds?: StepBackgrounds;
   /** Set when this server runs a workshop: learners need a seat, and /api/workshop/ exists. */
   workshop?: { workshop: Workshop; api: WorkshopApi };
 }
@@ -138,20 +134,17 @@ export async function handleApi(
       throw httpErrorOf(err);
     }
     const rest = parts.slice(2).join("/");
-    if (rest === "env" && method === "GET")
-      return json(res, 200, deps.sessions.status(learnerId, lab));
-    if (rest === "env" && method === "POST")
-      return json(res, 202, deps.sessions.start(learnerId, lab));
-    if (rest === "env/reset" && method === "POST") {
-      deps.store.resetProgress(learnerId, lab.lab.id);
-      return json(res, 202, await deps.sessions.reset(learnerId, lab));
-    }
+    const { service } = deps;
+    if (rest === "env" && method === "GET") return json(res, 200, service.status(learnerId, lab));
+    if (rest === "env" && method === "POST") return json(res, 202, service.start(learnerId, lab));
+    if (rest === "env/reset" && method === "POST")
+      return json(res, 202, await service.reset(learnerId, lab));
     if (rest === "env" && method === "DELETE") {
-      await deps.sessions.destroy(learnerId, lab.lab.id);
+      await service.remove(learnerId, lab.lab.id);
       return json(res, 200, { ok: true });
     }
     if (rest === "progress" && method === "GET") {
-      return json(res, 200, { lab: lab.lab.id, steps: deps.store.progress(learnerId, lab.lab.id) });
+      return json(res, 200, { lab: lab.lab.id, steps: service.progress(learnerId, lab.lab.id) });
     }
     if (
       parts[2] === "steps" &&
@@ -161,20 +154,14 @@ export async function handleApi(
       method === "POST"
     ) {
       const step = stepOf(lab, parts[3]);
-      if (step.ungraded)
-        throw new HttpError(409, "ungraded", `step ${step.id} is a reading step: it has no check`);
-      const lang = langOf(url);
-      const status = deps.sessions.status(learnerId, lab);
-      if (status.state !== "ready" || !status.envId) {
-        throw new HttpError(409, "no-environment", "start the lab environment first");
+      // A reading step is refused (409) before its ?lang= is looked at.
+      const lang = step.ungraded ? "en" : langOf(url);
+      try {
+        return json(res, 200, await service.check(learnerId, lab, step, lang));
+      } catch (err) {
+        if (err instanceof LabError) throw new HttpError(409, err.code, err.message);
+        throw err;
       }
-      await deps.backgrounds?.settled(status.envId);
-      const result = await deps.grader.check(status.envId, step.check, lang);
-      if (result.passed) deps.backgrounds?.passed(status.envId, lab, lab.steps.indexOf(step));
-      deps.store.recordCheck(learnerId, lab.lab.id, step.id, result.passed, result.message);
-      deps.workshop?.workshop.changed(); // the instructor's heat map shows it at once
-      const { details: _details, ...shown } = result;
-      return json(res, 200, shown);
     }
   }
   throw new HttpError(404, "not-found", `no API route ${method} ${url.pathname}`);

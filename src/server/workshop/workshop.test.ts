@@ -4,6 +4,8 @@
 import { describe, expect, it } from "vitest";
 import { loadLabById } from "../../lab/catalog.ts";
 import type { Env, EnvSpec, Provisioner } from "../provisioner/types.ts";
+import { Grader } from "../grader/grader.ts";
+import { LabService } from "../sessions/lab-service.ts";
 import { LabSessions } from "../sessions/lab-sessions.ts";
 import { WarmPool } from "../sessions/warm-pool.ts";
 import { Store } from "../storage/store.ts";
@@ -57,6 +59,7 @@ function setup() {
     },
     store,
     sessions,
+    service: new LabService({ sessions, grader: new Grader(provisioner), store }),
     shells,
     labs: [lab],
     pool,

@@ -10,6 +10,7 @@ import type {
   SeatInfo,
   WorkshopInfo,
 } from "../../protocol/workshop.ts";
+import type { LabService } from "../sessions/lab-service.ts";
 import type { LabSessions } from "../sessions/lab-sessions.ts";
 import type { WarmPool } from "../sessions/warm-pool.ts";
 import type { Store } from "../storage/store.ts";
@@ -34,6 +35,8 @@ export interface WorkshopDeps {
   config: WorkshopConfig;
   store: Store;
   sessions: LabSessions;
+  /** The learners' labs; the dashboard follows its changes. */
+  service: LabService;
   shells: ShellRegistry;
   /** The workshop's labs, in the order of the config. */
   labs: LoadedLab[];
@@ -59,6 +62,7 @@ export class Workshop {
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly outlines: LabOutline[];
   private readonly now: () => number;
+  private readonly unfollow: () => void;
 
   constructor(private readonly deps: WorkshopDeps) {
     this.now = deps.now ?? Date.now;
@@ -93,6 +97,8 @@ export class Workshop {
     });
     if (!previous) deps.store.saveWorkshopRoom(this.id, this.room.code, this.room.instructorKey);
     this.outlines = deps.labs.map(outlineOf);
+    // Any learner's lab changing (ready, failed, removed, checked, reset) updates the dashboard.
+    this.unfollow = deps.service.subscribe(() => this.changed());
   }
 
   /** Starts the expiry sweep and fills the warm pool. */
@@ -218,10 +224,8 @@ export class Workshop {
     const lab = this.labOrThrow(labId);
     if (seat.endedAt !== undefined)
       throw new WorkshopError("ended", `${seat.name}'s session has ended: extend it first`);
-    this.deps.store.resetProgress(learnerId, labId);
-    await this.deps.sessions.reset(learnerId, lab);
+    await this.deps.service.reset(learnerId, lab);
     this.room.emit(learnerId, { type: "env", labId, reason: "reset" });
-    this.changed();
   }
 
   extend(learnerId: string, ms: number): Seat {
@@ -339,6 +343,7 @@ export class Workshop {
   }
 
   async close(): Promise<void> {
+    this.unfollow();
     clearInterval(this.sweepTimer);
     clearTimeout(this.pushTimer);
     this.listeners.clear();
