@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { labIds, loadLabById } from "../../src/lab/catalog.ts";
 import { KUBERNETES_SKIPPED, KUBERNETES_TESTS } from "../kubernetes.ts";
-import { machineSlots } from "./helpers.ts";
+import { labsLongestFirst, machineSlots } from "./helpers.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../../bin/archlab.js");
 
@@ -72,7 +72,7 @@ async function provesEveryStep(id: string) {
 }
 
 describe.concurrent("archlab verify", () => {
-  for (const id of labIds()) {
+  for (const id of labsLongestFirst()) {
     const cluster = clusterLabs.includes(id);
     if (cluster && !KUBERNETES_TESTS) {
       it.skip(`proves every step of ${id} (${KUBERNETES_SKIPPED})`);

@@ -1,6 +1,7 @@
 // Shared set-up for integration tests: the real engine, and small environment specs.
 import type Docker from "dockerode";
 import { dockerEngine, type DockerEngine } from "../../src/server/app.ts";
+import { labIds, loadLabById } from "../../src/lab/catalog.ts";
 import { allEnvsFilter, envFilter } from "../../src/server/docker/labels.ts";
 import { processOwner } from "../../src/server/provisioner/owner.ts";
 import type { EnvSpec, HostSpec } from "../../src/server/provisioner/types.ts";
@@ -82,4 +83,17 @@ export function machineSlots(capacity: number) {
       admit();
     }
   };
+}
+
+/**
+ * Lab ids in the order a pool of `machineSlots` finishes soonest: clusters first (the longest, and
+ * a cluster queued behind a running lab leaves a slot idle until both are free: 3 min in CI),
+ * then the others by their number of verify cases, most first.
+ */
+export function labsLongestFirst(): string[] {
+  const cost = (id: string) => {
+    const { lab, steps } = loadLabById(id);
+    return (lab.cluster ? 1_000 : 0) + steps.reduce((n, s) => n + 2 + s.wrong.length, 0);
+  };
+  return labIds().sort((a, b) => cost(b) - cost(a) || a.localeCompare(b));
 }

@@ -11,12 +11,12 @@ import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labIds, loadLabById } from "../../src/lab/catalog.ts";
+import { loadLabById } from "../../src/lab/catalog.ts";
 import { names } from "../../src/server/provisioner/docker/container-config.ts";
 import { processOwner } from "../../src/server/provisioner/owner.ts";
 import { envSpecFromLab } from "../../src/server/provisioner/spec.ts";
 import type { Env, EnvSpec } from "../../src/server/provisioner/types.ts";
-import { engine, host, machineSlots, spec } from "./helpers.ts";
+import { engine, host, labsLongestFirst, machineSlots, spec } from "./helpers.ts";
 import { KUBERNETES_SKIPPED, KUBERNETES_TESTS } from "../kubernetes.ts";
 
 const { docker, provisioner, images } = engine();
@@ -129,7 +129,7 @@ async function imagesBuilt(envSpec: EnvSpec): Promise<boolean> {
 const slots = machineSlots(2);
 
 describe.concurrent("from the learner's terminal, nothing of the machine is reachable", () => {
-  for (const labId of labIds()) {
+  for (const labId of labsLongestFirst()) {
     const { lab } = loadLabById(labId);
     const envSpec = envSpecFromLab(lab, {
       learner: "curious",
