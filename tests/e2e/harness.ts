@@ -84,9 +84,15 @@ export async function waitForScreen(
   // Say what the lab panel said too: a terminal that never opened is usually explained there.
   const panel = await page
     .locator(".lab-panel")
-    .evaluate((el) => `${(el as HTMLElement).dataset.state ?? "?"}: ${el.textContent ?? ""}`)
+    // innerText, not textContent: the panel holds xterm's <style>, whose CSS buried the screen
+    // text in CI's tail.
+    .evaluate(
+      (el) => `${(el as HTMLElement).dataset.state ?? "?"}: ${(el as HTMLElement).innerText}`,
+    )
     .catch(() => "(no lab panel)");
-  throw new Error(`terminal never showed ${pattern}; it shows:\n${text}\nthe lab panel: ${panel}`);
+  throw new Error(
+    `terminal never showed ${pattern}; it shows:\n${text}\nthe lab panel: ${panel.slice(0, 800)}`,
+  );
 }
 
 /** Types into the active terminal like a person (xterm's hidden textarea has the focus). */
