@@ -179,6 +179,9 @@ describe("the lab API on a fake provisioner", () => {
     });
     expect(foreign).toMatchObject({ status: 403, body: { error: { code: "foreign-origin" } } });
     expect(foreign.body.error?.message).toBe("requests from http://evil.example are not allowed");
+    // A sandboxed preview page's opaque origin is foreign too (it was a 500 before).
+    const opaque = await call("POST", `/api/labs/${LAB}/env`, { cookie, origin: "null" });
+    expect(opaque).toMatchObject({ status: 403, body: { error: { code: "foreign-origin" } } });
     // Same-origin changes and cross-origin reads are fine.
     const own = new URL(server.url).origin;
     expect((await call("GET", `/api/labs/${LAB}/env`, { cookie, origin: own })).status).toBe(200);

@@ -8,6 +8,7 @@ import { LabError, type LabService } from "../sessions/lab-service.ts";
 import type { Store } from "../storage/store.ts";
 import type { Workshop } from "../workshop/workshop.ts";
 import { learnerCookie, overTls, readCookie, TOKEN_COOKIE } from "./cookies.ts";
+import { httpOriginAllowed } from "./origin-policy.ts";
 import { HttpError, json } from "./respond.ts";
 import { httpErrorOf, type WorkshopApi } from "./workshop-api.ts";
 
@@ -78,14 +79,6 @@ export function learnerOf(req: IncomingMessage, store: Store): string {
   return id;
 }
 
-/** Refuses state-changing requests from other sites (the cookie is SameSite too). */
-function assertSameOrigin(req: IncomingMessage): void {
-  const origin = req.headers.origin;
-  if (origin && new URL(origin).host !== req.headers.host) {
-    throw new HttpError(403, "foreign-origin", `requests from ${origin} are not allowed`);
-  }
-}
-
 export async function handleApi(
   req: IncomingMessage,
   res: ServerResponse,
@@ -94,7 +87,12 @@ export async function handleApi(
   const url = new URL(req.url ?? "/", "http://localhost");
   const parts = url.pathname.split("/").filter(Boolean).slice(1); // drop "api"
   const method = req.method ?? "GET";
-  if (method !== "GET" && method !== "HEAD") assertSameOrigin(req);
+  if (!httpOriginAllowed(req))
+    throw new HttpError(
+      403,
+      "foreign-origin",
+      `requests from ${String(req.headers.origin).slice(0, 100)} are not allowed`,
+    );
 
   if (parts[0] === "health" && parts.length === 1)
     return json(res, 200, { ok: true, labs: [...deps.labs.keys()] });

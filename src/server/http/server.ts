@@ -1,6 +1,6 @@
 // One process serves it all on one port: the built course site, the HTTP API and the terminal
 // WebSocket. Binds 127.0.0.1 by default (DESIGN §5).
-import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type Docker from "dockerode";
@@ -17,6 +17,7 @@ import { assertKnownLabs, type WorkshopConfig } from "../workshop/config.ts";
 import type { Workshop } from "../workshop/workshop.ts";
 import { handleApi, HttpError, sendError } from "./api.ts";
 import { readCookie, TOKEN_COOKIE } from "./cookies.ts";
+import { websocketOriginAllowed } from "./origin-policy.ts";
 import { serveStatic } from "./static.ts";
 import { forbiddenPage, instructorEntry, isInstructor } from "./workshop-api.ts";
 
@@ -48,17 +49,6 @@ export interface RunningServer {
   /** The object graph behind it (app.ts). */
   app: App;
   close(): Promise<void>;
-}
-
-/** Whether a WebSocket upgrade comes from this site's own pages. */
-export function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return false;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -119,7 +109,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
     if (preview.upgrade(req, socket, head)) return;
     if (!(req.url ?? "").startsWith("/ws/terminal")) return refuse(404, "Not Found");
-    if (!sameOrigin(req)) return refuse(403, "Forbidden");
+    if (!websocketOriginAllowed(req)) return refuse(403, "Forbidden");
     const token = readCookie(req.headers.cookie, TOKEN_COOKIE);
     const learnerId = token ? store.learnerByToken(token) : undefined;
     const who: Principal = {
