@@ -133,6 +133,20 @@ export interface Provisioner {
   reap(): Promise<StrayEnv[]>;
   /** Where the server reaches a host of an environment directly (port preview's proxy). */
   hostAddress(envId: string, host: string): Promise<string>;
+  /** Bytes each environment of `owner` has written to the machine's disk (the disk guard). */
+  diskUsage?(owner: string): Promise<EnvDiskUsage[]>;
+  /** Free and total bytes of the disk environments write to; undefined when not known. */
+  diskSpace?(): Promise<DiskSpace | undefined>;
+}
+
+export interface EnvDiskUsage {
+  envId: string;
+  bytes: number;
+}
+
+export interface DiskSpace {
+  freeBytes: number;
+  totalBytes: number;
 }
 
 export class UnknownEnvError extends Error {

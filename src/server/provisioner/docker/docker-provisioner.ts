@@ -22,6 +22,8 @@ import {
   type Shell,
   type ShellSize,
   type StrayEnv,
+  type DiskSpace,
+  type EnvDiskUsage,
 } from "../types.ts";
 import {
   containerConfig,
@@ -31,6 +33,7 @@ import {
   names,
   TUN_DEVICE,
 } from "./container-config.ts";
+import { engineDiskSpace, envDiskUsage } from "./disk-usage.ts";
 import { demuxBuffer, execInContainer, openShellInContainer } from "./exec.ts";
 import { lastLogLines, waitUntilReady } from "./readiness.ts";
 import { reap } from "./reaper.ts";
@@ -288,6 +291,14 @@ export class DockerProvisioner implements Provisioner {
   }
 
   /** A host's address on its environment's bridge network (the server runs beside the engine). */
+  diskUsage(owner: string): Promise<EnvDiskUsage[]> {
+    return envDiskUsage(this.docker, owner);
+  }
+
+  diskSpace(): Promise<DiskSpace | undefined> {
+    return engineDiskSpace(this.docker);
+  }
+
   async hostAddress(envId: string, host: string): Promise<string> {
     const info = await this.docker.getContainer(names.container(envId, host)).inspect();
     if (!info.State.Running) throw new Error(`${host} is not running`);
