@@ -1,28 +1,14 @@
 // The lesson page's lab controller: starts/resets the learner's environment with per-host
 // progress, opens one terminal tab per host (xterm.js is loaded only then), runs code blocks in
 // the active terminal, and drives the steps: Check, hints, progress that survives reloads.
+import type {
+  CheckResponse as CheckResult,
+  EnvStatus,
+  ProgressResponse,
+} from "../protocol/lab-api.ts";
 import { api, ApiError, serverAvailable } from "./api.ts";
 import type { TerminalView } from "./terminal-view.ts";
 
-interface HostStatus {
-  name: string;
-  phase: string;
-  terminal: boolean;
-  detail?: string;
-}
-interface EnvStatus {
-  state: "none" | "starting" | "ready" | "failed";
-  envId?: string;
-  hosts: HostStatus[];
-  tabs: string[];
-  error?: { message: string; hint: string };
-}
-interface CheckResult {
-  passed: boolean;
-  message: string;
-  expected?: string;
-  actual?: string;
-}
 type Strings = Record<string, string>;
 
 const POLL_MS = 700;
@@ -315,10 +301,7 @@ class LabPanel {
   }
 
   private async loadProgress(): Promise<void> {
-    const { steps } = await api<{ steps: { stepId: string; passed: boolean }[] }>(
-      "GET",
-      `/api/labs/${this.labId}/progress`,
-    );
+    const { steps } = await api<ProgressResponse>("GET", `/api/labs/${this.labId}/progress`);
     for (const s of steps) {
       const el = document.querySelector<HTMLElement>(`.step[data-step="${s.stepId}"]`);
       if (el && s.passed) this.markStep(el, true);

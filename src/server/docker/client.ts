@@ -2,6 +2,8 @@
 import Docker from "dockerode";
 
 export class EngineUnreachableError extends Error {
+  /** The lab API's error code (src/protocol/lab-api.ts). */
+  readonly code = "engine-unreachable";
   constructor(
     readonly tried: string,
     cause: unknown,

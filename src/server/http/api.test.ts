@@ -17,7 +17,8 @@ import {
   type Frame,
   type ServerHello,
 } from "../../protocol/terminal.ts";
-import type { EnvStatus } from "../sessions/lab-sessions.ts";
+import type { EnvStatus } from "../../protocol/lab-api.ts";
+import { ImageMissingError } from "../docker/images/builder.ts";
 import { FakeProvisioner } from "../testing/fake-provisioner.ts";
 import { startServer, type RunningServer } from "./server.ts";
 
@@ -135,10 +136,11 @@ describe("the lab API on a fake provisioner", () => {
 
   it("reports a failed start with its hint", async () => {
     const cookie = await newLearner();
-    fake.failNextCreate = "image docker-basics is not built: run archlab images build";
+    fake.failNextCreate = new ImageMissingError("workstation");
     await call("POST", `/api/labs/${LAB}/env`, { cookie });
     const failed = await readyStatus(cookie);
     expect(failed.state).toBe("failed");
+    expect(failed.error).toMatchObject({ code: "image-missing" });
     expect(failed.error?.hint).toContain("A lab image is missing");
   });
 

@@ -170,6 +170,8 @@ export class ProvisionError extends Error {
     readonly host: string,
     readonly reason: string,
     readonly lastLogLines: string[],
+    /** The lab API's error code when the cause is known (src/protocol/lab-api.ts). */
+    readonly code?: "image-missing",
   ) {
     super(
       `host "${host}" failed to start: ${reason}` +

@@ -6,8 +6,9 @@
 // became ready, failed or went away; a check was recorded; it was reset) is one event,
 // `LabChange`, which the workshop dashboard follows.
 import type { Lang } from "../../i18n/ui.ts";
+import type { CheckResponse } from "../../protocol/lab-api.ts";
 import type { LoadedLab, ResolvedStep } from "../../lab/loader.ts";
-import type { CheckResult, Grader } from "../grader/grader.ts";
+import type { Grader } from "../grader/grader.ts";
 import type { StepBackgrounds } from "../http/step-backgrounds.ts";
 import type { Store } from "../storage/store.ts";
 import type { EnvState, EnvStatus, LabSessions } from "./lab-sessions.ts";
@@ -30,7 +31,7 @@ export class LabError extends Error {
 }
 
 /** What the learner sees of a check (the full output stays on the server). */
-export type ShownCheck = Omit<CheckResult, "details">;
+export type ShownCheck = CheckResponse;
 
 export interface LabServiceDeps {
   sessions: LabSessions;

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseLab } from "../../lab/loader.ts";
 import type { Env, EnvSpec, ProgressEvent, Provisioner } from "../provisioner/types.ts";
-import { hintFor, LabSessions } from "./lab-sessions.ts";
+import { EngineUnreachableError } from "../docker/client.ts";
+import { ImageMissingError } from "../docker/images/builder.ts";
+import { ProvisionError } from "../provisioner/types.ts";
+import { envErrorOf, LabSessions, RoomFullError } from "./lab-sessions.ts";
 
 const lab = parseLab(
   `format: 1
@@ -74,12 +77,15 @@ describe("LabSessions", () => {
     const fake = fakeProvisioner();
     const sessions = new LabSessions(fake.provisioner, options);
     sessions.start("a", lab);
-    fake.pending[0]?.reject(
-      new Error('image "redis" is not built: run `archlab images build redis`'),
-    );
+    fake.pending[0]?.reject(new ImageMissingError("redis"));
     await sessions.settled("a", "demo");
     const status = sessions.status("a", lab);
     expect(status.state).toBe("failed");
+    expect(status.error).toMatchObject({
+      code: "image-missing",
+      message:
+        'image "redis" is not built (or its sources changed): run `archlab images build redis`',
+    });
     expect(status.error?.hint).toContain("archlab images build");
   });
 
@@ -102,12 +108,38 @@ describe("LabSessions", () => {
   });
 });
 
-describe("hintFor", () => {
-  it("says what to do for the usual failures", () => {
-    expect(hintFor("cannot reach the Docker engine at unix:///var/run/docker.sock")).toMatch(
-      /npm start/,
-    );
-    expect(hintFor("lab images were never published")).toMatch(/images build/);
-    expect(hintFor("something odd")).toMatch(/Reset environment/);
+describe("envErrorOf", () => {
+  it("says what to do for the usual failures, by the code the error carries", () => {
+    const engine = envErrorOf(new EngineUnreachableError("unix:///var/run/docker.sock", "ENOENT"));
+    expect(engine).toMatchObject({
+      code: "engine-unreachable",
+      hint: expect.stringMatching(/npm start/),
+    });
+    expect(engine.message).toContain("cannot reach the Docker engine");
+    expect(envErrorOf(new ImageMissingError("workstation"))).toMatchObject({
+      code: "image-missing",
+      hint: expect.stringMatching(/images build/),
+    });
+    expect(
+      envErrorOf(
+        new ProvisionError(
+          "archlab-mirror",
+          "lab images were never published",
+          [],
+          "image-missing",
+        ),
+      ),
+    ).toMatchObject({ code: "image-missing" });
+    expect(envErrorOf(new RoomFullError(3))).toMatchObject({
+      code: "room-full",
+      hint: expect.stringMatching(/slots are taken/),
+    });
+    // Not told apart by its text any more: only a code counts; a system error's code is not ours.
+    expect(envErrorOf(new Error("image x is not built"))).toMatchObject({
+      code: "start-failed",
+      hint: expect.stringMatching(/Reset environment/),
+    });
+    const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    expect(envErrorOf(refused).code).toBe("start-failed");
   });
 });

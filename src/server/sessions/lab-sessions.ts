@@ -2,29 +2,13 @@
 // reset, destroy, and who owns which environment. Depends only on interfaces.
 import type { LoadedLab } from "../../lab/loader.ts";
 import { envSpecFromLab } from "../provisioner/spec.ts";
-import type { Env, ProgressPhase, Provisioner } from "../provisioner/types.ts";
+import { ENV_ERROR_HINTS, type EnvErrorCode, type EnvStatus } from "../../protocol/lab-api.ts";
+import type { Env, Provisioner } from "../provisioner/types.ts";
 import type { EnvSource } from "./warm-pool.ts";
 import { terminalTabs } from "../../lab/tabs.ts";
 
-export type EnvState = "none" | "starting" | "ready" | "failed";
-
-export interface HostStatus {
-  name: string;
-  phase: ProgressPhase | "pending";
-  terminal: boolean;
-  detail?: string;
-}
-
-export interface EnvStatus {
-  state: EnvState;
-  envId?: string;
-  hosts: HostStatus[];
-  /** Hosts with a terminal, workstation first, then the lab's tabs. */
-  tabs: string[];
-  error?: { message: string; hint: string };
-  startedAt?: number;
-  readyAt?: number;
-}
+export type { EnvState, EnvStatus, HostStatus } from "../../protocol/lab-api.ts";
+import type { EnvState } from "../../protocol/lab-api.ts";
 
 interface Entry {
   status: EnvStatus;
@@ -42,18 +26,22 @@ export interface LabSessionsOptions {
   onChange?: (learnerId: string, labId: string, state: EnvState) => void;
 }
 
-/** What to tell a learner when starting failed: the cause in one line and what to do. */
-export function hintFor(message: string): string {
-  if (/cannot reach the Docker engine/i.test(message))
-    return "The lab server has no Docker engine: run `npm start` on the server as root, or start Docker.";
-  if (/not built|archlab images build|never published/i.test(message))
-    return "A lab image is missing: run `npx archlab images build` on the server.";
-  if (/room is full/i.test(message))
-    return "All lab slots are taken: try again in a few minutes, or ask the instructor.";
-  return "Press \u201cReset environment\u201d to try again; if it keeps failing, run `npx archlab doctor` on the server.";
+/** The code an error carries (its `code`, when it is one of ours), else "start-failed". */
+export function envErrorCode(err: unknown): EnvErrorCode {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && code in ENV_ERROR_HINTS
+    ? (code as EnvErrorCode)
+    : "start-failed";
+}
+
+/** What to tell a learner when starting failed: the cause, its code and what to do. */
+export function envErrorOf(err: unknown): NonNullable<EnvStatus["error"]> {
+  const code = envErrorCode(err);
+  return { code, message: (err as Error).message, hint: ENV_ERROR_HINTS[code] };
 }
 
 export class RoomFullError extends Error {
+  readonly code = "room-full";
   constructor(max: number) {
     super(`the room is full: ${max} environments are already running`);
   }
@@ -106,9 +94,8 @@ export class LabSessions {
     const entry: Entry = { status };
     this.entries.set(key, entry);
     if (running >= this.options.maxEnvironments) {
-      const message = new RoomFullError(this.options.maxEnvironments).message;
       status.state = "failed";
-      status.error = { message, hint: hintFor(message) };
+      status.error = envErrorOf(new RoomFullError(this.options.maxEnvironments));
       return status;
     }
     const pooled = this.options.pool?.take(lab.lab.id);
@@ -141,7 +128,7 @@ export class LabSessions {
       })
       .catch((err: Error) => {
         status.state = "failed";
-        status.error = { message: err.message, hint: hintFor(err.message) };
+        status.error = envErrorOf(err);
         this.options.onChange?.(learnerId, lab.lab.id, "failed");
       });
     return status;

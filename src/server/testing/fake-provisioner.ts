@@ -44,8 +44,8 @@ export class FakeProvisioner implements Provisioner {
   reaps = 0;
   /** How a command exits (default: exit 0, no output). */
   answer: ExecAnswer = () => ({});
-  /** When set, the next create fails with this message (as a failed host start would). */
-  failNextCreate: string | undefined;
+  /** When set, the next create fails with this error (as a failed host start would). */
+  failNextCreate: Error | undefined;
   /** Creates wait for this before they finish (a test holds an environment in "starting"). */
   gate: Promise<void> = Promise.resolve();
   private n = 0;
@@ -56,8 +56,8 @@ export class FakeProvisioner implements Provisioner {
     const failure = this.failNextCreate;
     if (failure !== undefined) {
       this.failNextCreate = undefined;
-      onProgress({ host: spec.hosts[0]?.name ?? "", phase: "failed", detail: failure });
-      throw new Error(failure);
+      onProgress({ host: spec.hosts[0]?.name ?? "", phase: "failed", detail: failure.message });
+      throw failure;
     }
     const now = Date.now();
     const env: Env = {

@@ -44,6 +44,8 @@ export class ImageBuildError extends Error {
 }
 
 export class ImageMissingError extends Error {
+  /** The lab API's error code (src/protocol/lab-api.ts). */
+  readonly code = "image-missing";
   constructor(readonly image: string) {
     super(
       `image "${image}" is not built (or its sources changed): run \`archlab images build ${image}\``,

@@ -94,6 +94,7 @@ export class DockerProvisioner implements Provisioner {
           MIRROR_HOST,
           "lab images were never published: run `archlab images build`",
           [],
+          "image-missing",
         );
       }
       hosts.unshift(mirrorHost(spec.networks, REGISTRY_VOLUME));
