@@ -2,8 +2,8 @@
 // Every field carries a description: it feeds the generated JSON Schema (editor autocompletion)
 // and the loader's error messages, so a lab author sees the same words everywhere.
 import { z } from "zod";
+import { NAME_RE } from "../protocol/ids.ts";
 
-const NAME_RE = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const SIZE_RE = /^[1-9][0-9]*[kmg]$/;
 
 /** A DNS-friendly name: hosts, networks, steps and labs are all named this way. */

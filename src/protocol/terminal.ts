@@ -12,6 +12,8 @@
 // resumes a shell the server no longer has (the server restarted) gets a new shell from offset 0
 // and a HELLO with another `shell`, and says so.
 
+import { ENV_ID_RE, REQUEST_ID_RE } from "./ids.ts";
+
 export const Op = {
   HELLO: 1,
   INPUT: 2,
@@ -166,9 +168,9 @@ export function decodeFrame(bytes: Uint8Array): Frame {
 export function parseClientHello(json: unknown): ClientHello | string {
   if (typeof json !== "object" || json === null) return "hello must be an object";
   const h = json as Record<string, unknown>;
-  if (typeof h.envId !== "string" || !/^e[a-z0-9]{10}$/.test(h.envId))
+  if (typeof h.envId !== "string" || !ENV_ID_RE.test(h.envId))
     return "hello.envId is not an environment id";
-  if (typeof h.host !== "string" || !/^[a-z][a-z0-9-]{0,31}$/.test(h.host))
+  if (typeof h.host !== "string" || !REQUEST_ID_RE.test(h.host))
     return "hello.host is not a host name";
   const dim = (v: unknown, max: number) =>
     Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max;

@@ -11,6 +11,7 @@ import { learnerCookie, overTls, readCookie, TOKEN_COOKIE } from "./cookies.ts";
 import { httpOriginAllowed } from "./origin-policy.ts";
 import { HttpError, json } from "./respond.ts";
 import { httpErrorOf, type WorkshopApi } from "./workshop-api.ts";
+import { REQUEST_ID_RE } from "../../protocol/ids.ts";
 
 export { HttpError, sendError } from "./respond.ts";
 
@@ -23,10 +24,8 @@ export interface ApiDeps {
   workshop?: { workshop: Workshop; api: WorkshopApi };
 }
 
-const ID_RE = /^[a-z][a-z0-9-]{0,31}$/;
-
 function labOf(deps: ApiDeps, id: string): LoadedLab {
-  const lab = ID_RE.test(id) ? deps.labs.get(id) : undefined;
+  const lab = REQUEST_ID_RE.test(id) ? deps.labs.get(id) : undefined;
   if (!lab) {
     const known = [...deps.labs.keys()];
     const guess = closest(id, known);

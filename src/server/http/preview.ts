@@ -22,6 +22,7 @@ import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { LoadedLab } from "../../lab/loader.ts";
 import { INSTRUCTOR_COOKIE, readCookie, TOKEN_COOKIE } from "./cookies.ts";
+import { ENV_ID_RE as ENV_RE, NAME_RE } from "../../protocol/ids.ts";
 
 /** Where a host of an environment can be reached from the server (Provisioner.hostAddress). */
 export type HostAddress = (envId: string, host: string) => Promise<string>;
@@ -52,8 +53,6 @@ interface Grant {
 
 export const PREVIEW_PREFIX = "/preview/";
 const TOKEN_RE = /^[A-Za-z0-9_-]{32}$/;
-const NAME_RE = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-const ENV_RE = /^e[a-z0-9]{10}$/;
 const PATH_RE = /^\/[\x21-\x7e]*$/;
 /** Sandboxed, so the page has an opaque origin and never the lab server's. */
 const SANDBOX =

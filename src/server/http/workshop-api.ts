@@ -18,6 +18,7 @@ import {
   TOKEN_COOKIE,
 } from "./cookies.ts";
 import { openEventStream } from "./sse.ts";
+import { REQUEST_ID_RE } from "../../protocol/ids.ts";
 
 const STATUS: Record<WorkshopError["code"], number> = {
   "not-joined": 403,
@@ -66,7 +67,7 @@ const JoinBody = z.object({
   name: z.string().max(200),
   lang: z.enum(["zh", "en"]).optional(),
 });
-const LabBody = z.object({ lab: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/) });
+const LabBody = z.object({ lab: z.string().regex(REQUEST_ID_RE) });
 const ExtendBody = z.object({
   by: z
     .string()
@@ -74,8 +75,8 @@ const ExtendBody = z.object({
     .default("15m"),
 });
 const ControlBody = z.object({
-  lab: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
-  host: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+  lab: z.string().regex(REQUEST_ID_RE),
+  host: z.string().regex(REQUEST_ID_RE),
   take: z.boolean(),
 });
 const BroadcastBody = z.object({ text: z.string().trim().min(1).max(500) });

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { closest } from "../../lab/suggest.ts";
 import { parseDuration } from "../../lab/units.ts";
 import { parseSize } from "../provisioner/spec.ts";
+import { REQUEST_ID_RE } from "../../protocol/ids.ts";
 
 const Duration = z
   .string()
@@ -29,9 +30,7 @@ export const WorkshopConfigSchema = z
       .default("archlab workshop")
       .describe("Shown to learners."),
     labs: z
-      .array(
-        z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "a lab id such as docker-basics" }),
-      )
+      .array(z.string().regex(REQUEST_ID_RE, { error: "a lab id such as docker-basics" }))
       .min(1, { error: "name at least one lab, e.g. labs: [docker-basics]" })
       .describe("Lab ids learners may start (the first one's lesson is where they land)."),
     seats: z

@@ -38,8 +38,7 @@ import { demuxBuffer, execInContainer, openShellInContainer } from "./exec.ts";
 import { lastLogLines, waitUntilReady } from "./readiness.ts";
 import { reap } from "./reaper.ts";
 import { createEnvNetwork } from "./subnets.ts";
-
-const ENV_ID_RE = /^e[a-z0-9]{10}$/;
+import { ENV_ID_RE } from "../../../protocol/ids.ts";
 
 /** Unguessable and DNS-friendly: "e" + 10 base-36 characters (~51 bits). */
 export function newEnvId(): string {
