@@ -22,7 +22,8 @@ export interface HostStatus {
 }
 
 /** Why an environment could not start; each code has one hint (ENV_ERROR_HINTS). */
-export type EnvErrorCode = "engine-unreachable" | "image-missing" | "room-full" | "start-failed";
+export type EnvErrorCode =
+  "engine-unreachable" | "image-missing" | "room-full" | "start-failed" | "disk-full";
 
 /** What the lab panel tells the learner to do, by the code of what went wrong. */
 export const ENV_ERROR_HINTS: Record<EnvErrorCode, string> = {
@@ -30,6 +31,8 @@ export const ENV_ERROR_HINTS: Record<EnvErrorCode, string> = {
     "The lab server has no Docker engine: run `npm start` on the server as root, or start Docker.",
   "image-missing": "A lab image is missing: run `npx archlab images build` on the server.",
   "room-full": "All lab slots are taken: try again in a few minutes, or ask the instructor.",
+  "disk-full":
+    "Delete big files as you go (and `docker image prune` on an engine of your own), then press \u201cReset environment\u201d to start the lab again.",
   "start-failed":
     "Press \u201cReset environment\u201d to try again; if it keeps failing, run `npx archlab doctor` on the server.",
 };

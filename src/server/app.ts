@@ -17,6 +17,7 @@ import { WorkshopApi } from "./http/workshop-api.ts";
 import { DockerProvisioner } from "./provisioner/docker/docker-provisioner.ts";
 import type { Provisioner } from "./provisioner/types.ts";
 import { adoptEnvironments, type AdoptionResult } from "./sessions/adoption.ts";
+import { DiskGuard } from "./sessions/disk-guard.ts";
 import { LabService } from "./sessions/lab-service.ts";
 import { LabSessions } from "./sessions/lab-sessions.ts";
 import { WarmPool } from "./sessions/warm-pool.ts";
@@ -52,6 +53,8 @@ export interface AppOptions {
   lessonPages?: Map<string, Record<string, string>>;
   /** How often strays are reaped while the server runs (default 60 s). */
   reapEveryMs?: number;
+  /** The disk guard (sessions/disk-guard.ts); defaults: 6 GiB per environment, every 30 s. */
+  disk?: { capBytes?: number; floorBytes?: number; everyMs?: number };
   log?: (line: string) => void;
 }
 
@@ -84,6 +87,40 @@ export interface App {
 }
 
 const REAP_EVERY_MS = 60_000;
+const GiB = 1024 ** 3;
+
+/**
+ * The disk guard on a provisioner that can measure disk use: an environment that writes more
+ * than its cap, or the biggest writer when the engine's disk runs low, is taken away with the
+ * reason told to its learner.
+ */
+function diskGuardFor(
+  provisioner: Provisioner,
+  owner: string,
+  sessions: LabSessions,
+  options: AppOptions["disk"],
+  log: (line: string) => void,
+): { guard: DiskGuard; everyMs: number } | undefined {
+  const usage = provisioner.diskUsage?.bind(provisioner);
+  const space = provisioner.diskSpace?.bind(provisioner);
+  if (!usage || !space) return undefined;
+  const guard = new DiskGuard({
+    usage: () => usage(owner),
+    space,
+    capBytes: options?.capBytes ?? 6 * GiB,
+    // 2 GiB or 5 % of the disk, whichever is more.
+    floorBytes: options?.floorBytes ?? ((total) => Math.max(2 * GiB, total / 20)),
+    evict: async (envId, reason) => {
+      const who = sessions.owner(envId);
+      log(
+        `archlab: disk guard removed ${envId}${who ? ` (learner ${who.learnerId}, lab ${who.labId})` : ""}: ${reason}`,
+      );
+      await sessions.evict(envId, reason, "disk-full");
+    },
+    log,
+  });
+  return { guard, everyMs: options?.everyMs ?? 30_000 };
+}
 
 /** The workshop's labs, in its order; an unknown id is an error that names the known ones. */
 function workshopLabs(config: WorkshopConfig, labs: Map<string, LoadedLab>): LoadedLab[] {
@@ -174,6 +211,7 @@ export function buildApp(options: AppOptions): App {
     },
   };
 
+  const disk = diskGuardFor(provisioner, owner, sessions, options.disk, log);
   let reaper: NodeJS.Timeout | undefined;
   const resume = async (): Promise<AdoptionResult> => {
     const adoption = await adoptEnvironments({
@@ -196,6 +234,7 @@ export function buildApp(options: AppOptions): App {
       options.reapEveryMs ?? REAP_EVERY_MS,
     );
     reaper.unref();
+    disk?.guard.start(disk.everyMs);
     return adoption;
   };
 
@@ -221,6 +260,7 @@ export function buildApp(options: AppOptions): App {
     },
     close: async () => {
       clearInterval(reaper);
+      disk?.guard.stop();
       await workshop?.close();
       await sessions.destroyAll();
     },

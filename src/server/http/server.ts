@@ -7,7 +7,7 @@ import type Docker from "dockerode";
 import { WebSocketServer } from "ws";
 import type { LoadedLab } from "../../lab/loader.ts";
 import { MAX_FRAME_BYTES } from "../../protocol/terminal.ts";
-import { buildApp, type App } from "../app.ts";
+import { buildApp, type App, type AppOptions } from "../app.ts";
 import { claimServerIdentity } from "../provisioner/server-identity.ts";
 import type { Provisioner } from "../provisioner/types.ts";
 import type { LabSessions } from "../sessions/lab-sessions.ts";
@@ -39,6 +39,8 @@ export interface ServerOptions {
   workshopSweepMs?: number;
   /** Serve HTTPS and WSS with this certificate and key (PEM); cookies are then Secure. */
   tls?: { cert: string; key: string };
+  /** The disk guard's cap per environment, floor and period (app.ts; defaults 6 GiB, 30 s). */
+  disk?: AppOptions["disk"];
 }
 
 export interface RunningServer {
@@ -69,6 +71,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.envTtlMs !== undefined ? { envTtlMs: options.envTtlMs } : {}),
     ...(options.maxEnvironments !== undefined ? { maxEnvironments: options.maxEnvironments } : {}),
     ...(options.workshop ? { workshop: options.workshop } : {}),
+    ...(options.disk ? { disk: options.disk } : {}),
   });
   const { workshop, sessions, preview } = app;
   await app.resume();

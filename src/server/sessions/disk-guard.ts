@@ -14,8 +14,11 @@ export interface DiskGuardOptions {
   space: () => Promise<DiskSpace | undefined>;
   /** The most one environment may write. */
   capBytes: number;
-  /** The machine keeps at least this much free; under it, the biggest writer is removed. */
-  floorBytes: number;
+  /**
+   * The machine keeps at least this much free; under it, the biggest writer is removed. A
+   * function gets the disk's size (say, 5 % of it).
+   */
+  floorBytes: number | ((totalBytes: number) => number);
   /** Removes the environment; `reason` is what its learner is told. */
   evict: (envId: string, reason: string) => Promise<void>;
   log?: (line: string) => void;
@@ -40,12 +43,13 @@ export class DiskGuard {
 
   constructor(private readonly options: DiskGuardOptions) {
     if (!(options.capBytes > 0)) throw new Error("the disk guard needs a cap above 0 bytes");
-    if (!(options.floorBytes >= 0)) throw new Error("the disk guard's floor cannot be negative");
+    if (typeof options.floorBytes === "number" && !(options.floorBytes >= 0))
+      throw new Error("the disk guard's floor cannot be negative");
   }
 
   /** Measures once and removes what must go; returns what it removed. */
   async sweep(): Promise<Eviction[]> {
-    const { capBytes, floorBytes } = this.options;
+    const { capBytes } = this.options;
     const usage = (await this.options.usage()).sort((a, b) => b.bytes - a.bytes);
     const evictions: Eviction[] = usage
       .filter((u) => u.bytes > capBytes)
@@ -58,6 +62,8 @@ export class DiskGuard {
           `other learners. Delete big files as you go, then start it again.`,
       }));
     const space = await this.options.space();
+    const floor = this.options.floorBytes;
+    const floorBytes = typeof floor === "number" ? floor : floor(space?.totalBytes ?? 0);
     // What the removals above give back counts: the floor may already be safe again.
     const freeAfter = (space?.freeBytes ?? 0) + evictions.reduce((n, e) => n + e.bytes, 0);
     const biggest = usage.find((u) => !evictions.some((e) => e.envId === u.envId));

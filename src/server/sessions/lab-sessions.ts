@@ -209,6 +209,29 @@ export class LabSessions {
     return this.start(learnerId, lab);
   }
 
+  /**
+   * Takes away an environment the machine cannot keep (the disk guard): it is removed, and its
+   * learner's status says why until they start the lab again. False when no learner of this
+   * server had it (it is removed all the same).
+   */
+  async evict(envId: string, message: string, code: EnvErrorCode): Promise<boolean> {
+    const who = this.owners.get(envId);
+    const entry = who ? this.entries.get(this.key(who.learnerId, who.labId)) : undefined;
+    this.owners.delete(envId);
+    this.onDestroyed(envId);
+    if (who && entry) {
+      const { envId: _gone, ...rest } = entry.status;
+      entry.status = {
+        ...rest,
+        state: "failed",
+        error: { code, message, hint: ENV_ERROR_HINTS[code] },
+      };
+      this.options.onChange?.(who.learnerId, who.labId, "failed");
+    }
+    await this.provisioner.destroy(envId).catch(() => undefined);
+    return Boolean(who && entry);
+  }
+
   owner(envId: string): { learnerId: string; labId: string } | undefined {
     return this.owners.get(envId);
   }

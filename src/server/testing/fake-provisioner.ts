@@ -17,6 +17,8 @@ import {
   type Shell,
   type ShellSize,
   type StrayEnv,
+  type DiskSpace,
+  type EnvDiskUsage,
 } from "../provisioner/types.ts";
 
 export interface ExecCall {
@@ -48,7 +50,19 @@ export class FakeProvisioner implements Provisioner {
   failNextCreate: Error | undefined;
   /** Creates wait for this before they finish (a test holds an environment in "starting"). */
   gate: Promise<void> = Promise.resolve();
+  /** Bytes each environment "wrote" (the disk guard reads them); absent: 0. */
+  readonly written = new Map<string, number>();
+  /** The engine disk's space the disk guard sees. */
+  space: DiskSpace = { freeBytes: 100 * 1024 ** 3, totalBytes: 200 * 1024 ** 3 };
   private n = 0;
+
+  async diskUsage(): Promise<EnvDiskUsage[]> {
+    return [...this.envs.keys()].map((envId) => ({ envId, bytes: this.written.get(envId) ?? 0 }));
+  }
+
+  async diskSpace(): Promise<DiskSpace> {
+    return this.space;
+  }
 
   async create(spec: EnvSpec, onProgress: (e: ProgressEvent) => void = () => {}): Promise<Env> {
     for (const h of spec.hosts) onProgress({ host: h.name, phase: "creating" });
