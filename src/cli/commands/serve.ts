@@ -16,6 +16,22 @@ export interface ServeOptions {
   db: string;
   /** False (--no-build): serve dist/ as it is, even when its sources changed since. */
   build?: boolean;
+  /** --disk-per-env: the disk guard's cap per environment, e.g. "6g" (default 6g). */
+  diskPerEnv?: string;
+}
+
+const SIZE_UNITS: Record<string, number> = { m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+
+/** "500m", "6g", "1.5t" in bytes; anything else, or under 100 MiB, is an error saying so. */
+export function parseDiskSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([mgt])$/i.exec(text.trim());
+  const bytes = m ? Number(m[1]) * (SIZE_UNITS[(m[2] as string).toLowerCase()] as number) : NaN;
+  if (!(bytes >= 100 * 1024 ** 2)) {
+    throw new Error(
+      `--disk-per-env must be a size of at least 100m, such as 500m or 6g, not "${text}"`,
+    );
+  }
+  return bytes;
 }
 
 function parsePort(text: string): number {
@@ -31,6 +47,7 @@ export async function serve(
   extra: { workshop?: WorkshopConfig; quiet?: boolean; tls?: { cert: string; key: string } } = {},
 ): Promise<RunningServer> {
   const port = parsePort(opts.port);
+  const disk = opts.diskPerEnv ? { capBytes: parseDiskSize(opts.diskPerEnv) } : undefined;
   if (opts.build !== false && siteIsStale()) {
     console.log(pc.cyan("» building the course site"));
     await buildSite();
@@ -47,6 +64,7 @@ export async function serve(
     provisioner,
     ...(extra.workshop ? { workshop: extra.workshop } : {}),
     ...(extra.tls ? { tls: { cert: extra.tls.cert, key: extra.tls.key } } : {}),
+    ...(disk ? { disk } : {}),
   });
   if (!extra.quiet)
     console.log(`\n  archlab is serving the course at ${pc.bold(pc.green(`${running.url}/`))}\n`);
@@ -77,5 +95,9 @@ export function registerServe(program: Command): void {
       path.join(homedir(), ".archlab", "archlab.db"),
     )
     .option("--no-build", "serve the built site as it is, without rebuilding it when it is stale")
+    .option(
+      "--disk-per-env <size>",
+      "the most one environment may write to disk before the disk guard removes it (default 6g)",
+    )
     .action(async (opts: ServeOptions) => void (await serve(opts)));
 }

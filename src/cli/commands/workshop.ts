@@ -17,7 +17,7 @@ import {
 } from "../../server/workshop/config.ts";
 import { workshopReportCsv } from "../../server/workshop/report.ts";
 import { prepareEngine } from "./start.ts";
-import { serve } from "./serve.ts";
+import { parseDiskSize, serve } from "./serve.ts";
 
 const DEFAULT_DB = path.join(homedir(), ".archlab", "archlab.db");
 
@@ -38,6 +38,7 @@ interface WorkshopOptions {
   tls?: boolean;
   tlsCert?: string;
   tlsKey?: string;
+  diskPerEnv?: string;
 }
 
 function integer(flag: string, text: string | undefined): number | undefined {
@@ -136,19 +137,30 @@ export function registerWorkshop(program: Command): void {
     )
     .option("--tls-cert <file>", "serve HTTPS/WSS with this PEM certificate (with --tls-key)")
     .option("--tls-key <file>", "the PEM private key of --tls-cert")
+    .option(
+      "--disk-per-env <size>",
+      "the most one environment may write to disk before the disk guard removes it (default 6g)",
+    )
     .addOption(new Option("--no-prepare", "skip the engine and image check (they are ready)"))
     .addOption(new Option("--no-build", "serve the built site as it is, even when it is stale"))
     .action(async (opts: WorkshopOptions) => {
       const config = loadWorkshopConfig(opts.config, overridesOf(opts));
       // Fail before images and the site are built.
       assertKnownLabs(config.labs, labIds());
+      if (opts.diskPerEnv) parseDiskSize(opts.diskPerEnv);
       const tls = await resolveTls(config.tls, {
         bindHost: config.host,
         dir: path.join(path.dirname(path.resolve(opts.db)), "tls"),
       });
       if (opts.prepare) await prepareEngine();
       const running = await serve(
-        { host: config.host, port: String(config.port), db: opts.db, build: opts.build },
+        {
+          host: config.host,
+          port: String(config.port),
+          db: opts.db,
+          build: opts.build,
+          ...(opts.diskPerEnv ? { diskPerEnv: opts.diskPerEnv } : {}),
+        },
         { workshop: config, quiet: true, ...(tls ? { tls } : {}) },
       );
       const w = running.workshop;
