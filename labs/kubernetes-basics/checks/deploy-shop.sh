@@ -21,8 +21,8 @@ if [ "$count" -lt 2 ]; then
     fail "every replica runs on one node because the pod template has a nodeSelector ($pinned): remove it so the scheduler can spread them" \
       "所有副本都在同一个节点上，因为 Pod 模板里有 nodeSelector（$pinned）：去掉它，让调度器把副本分散开" \
       "pods on node1 and node2" "$nodes"
-  fail "all replicas run on one node: the scheduler should spread 3 replicas over node1 and node2" \
-    "所有副本都在同一个节点上：调度器本应把 3 个副本分散到 node1 和 node2" "pods on node1 and node2" "$nodes"
+  fail "all replicas run on one node: the scheduler only weakly prefers spreading; add the lesson's topologySpreadConstraints (maxSkew 1 per kubernetes.io/hostname) to the Deployment and apply it again" \
+    "所有副本都在同一个节点上：调度器只是弱弱地倾向于分散；把课程里的 topologySpreadConstraints（每个 kubernetes.io/hostname 的 maxSkew 为 1）加进 Deployment 再 apply 一次" "pods on node1 and node2" "$nodes"
 fi
 pass "shop runs 3 replicas of shop:1.0, spread over the nodes ($nodes)" \
   "shop 以 shop:1.0 运行 3 个副本，分布在各节点上（$nodes）"
