@@ -25,7 +25,11 @@ spec:
 YAML
 kubectl rollout status deployment shop --timeout=280s
 kubectl set image deployment/shop shop=shop:2.1
-until kubectl get pods -l app=shop -o json | jq -e '[.items[] | select(.spec.containers[0].image == "shop:2.1" and .status.phase == "Running")] | length > 0' >/dev/null; do
+# Waits for what the check reads: a 2.1 pod of the new template (with the probe) that runs and is
+# not being deleted — the pods of an earlier 2.1 rollout may still be terminating.
+until kubectl get pods -l app=shop -o json | jq -e '[.items[] | select(.metadata.deletionTimestamp == null
+    and .spec.containers[0].image == "shop:2.1" and .spec.containers[0].readinessProbe != null
+    and .status.phase == "Running")] | length > 0' >/dev/null; do
   sleep 1
 done
 sleep 3
