@@ -104,6 +104,43 @@ describe("environment lifecycle", () => {
   });
 });
 
+describe("the environment's registry mirror", () => {
+  it("comes back when its process is killed (as the OOM killer did), and pulls work again", async () => {
+    const env = await up(
+      spec([host("ws", { image: "dind", type: "dind", memoryBytes: 1024 ** 3, pids: 2048 })], {
+        labId: "mirror-restart",
+      }),
+    );
+    const pull = () =>
+      provisioner.exec(
+        env.id,
+        "ws",
+        {
+          // The inner engine starts beside the mirror; nothing reachable but the mirror serves it.
+          script:
+            "for i in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done; docker pull -q redis:7",
+        },
+        { timeoutMs: 120_000 },
+      );
+    const mirror = docker.getContainer(names.container(env.id, "archlab-mirror"));
+    const before = await mirror.inspect();
+    expect(before.HostConfig.Memory).toBeGreaterThanOrEqual(256 * 1024 ** 2);
+    // SIGKILL from outside the engine, as the kernel's OOM killer sends it: `docker kill` would
+    // count as stopped by hand and never restart.
+    process.kill(before.State.Pid, "SIGKILL");
+    let after = await mirror.inspect();
+    for (let i = 0; i < 60 && !(after.RestartCount > 0 && after.State.Running); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      after = await mirror.inspect();
+    }
+    expect(after.RestartCount, "the engine started the mirror again").toBeGreaterThan(0);
+    expect(after.State.Running).toBe(true);
+    const pulled = await pull();
+    expect(pulled.exitCode, `${pulled.stdout}\n${pulled.stderr}`).toBe(0);
+    expect(pulled.stderr).not.toContain("registry-1.docker.io");
+  }, 240_000);
+});
+
 describe("failures leave nothing half-done", () => {
   it("removes everything when a host fails to start, and names it with its last output", async () => {
     const before = await objectsOf(docker);

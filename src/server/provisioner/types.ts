@@ -29,6 +29,11 @@ export interface HostSpec {
   aliases?: string[];
   /** Named volumes to mount (internal hosts only, e.g. the registry mirror's storage). */
   volumes?: { name: string; target: string; readOnly: boolean }[];
+  /**
+   * The engine starts the host again when its process dies (internal services only, e.g. the
+   * registry mirror: without it a killed mirror leaves every later pull to fail over to Docker Hub).
+   */
+  restartOnFailure?: boolean;
 }
 
 /** A Kubernetes cluster among the hosts, brought up after they are ready (cluster-bootstrap.ts). */

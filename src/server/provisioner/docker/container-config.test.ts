@@ -228,6 +228,17 @@ describe("mirrorHost", () => {
     expect(config.HostConfig?.CapDrop).toEqual(["ALL"]);
     expect(host.terminal).toBe(false);
   });
+
+  it("is started again by the engine when it dies, and has room for concurrent pulls", () => {
+    const config = configFor(mirrorHost(["front"], "archlab-registry"));
+    expect(config.HostConfig?.RestartPolicy?.Name).toBe("on-failure");
+    expect(config.HostConfig?.Memory).toBeGreaterThanOrEqual(256 * 1024 ** 2);
+    expect(config.Env).toContain("GOMEMLIMIT=160MiB");
+  });
+
+  it("leaves a learner's host to stay down when it dies (no restart policy)", () => {
+    expect(configFor(hostSpec({ name: "ws" })).HostConfig?.RestartPolicy).toBeUndefined();
+  });
 });
 
 describe("envLabels", () => {

@@ -212,6 +212,9 @@ export function containerConfig(
       ),
       NetworkMode: firstNetwork,
       LogConfig: { Type: "json-file", Config: { "max-size": "1m", "max-file": "1" } },
+      ...(host.restartOnFailure
+        ? { RestartPolicy: { Name: "on-failure", MaximumRetryCount: 10 } }
+        : {}),
       ...securityFor(host, envId),
     },
     NetworkingConfig: {
@@ -228,14 +231,18 @@ export function mirrorHost(networks: string[], registryVolume: string): HostSpec
     name: MIRROR_HOST,
     image: "registry",
     type: "container",
-    env: {},
+    // Go's heap grows with concurrent blob downloads: at 64 MiB two nodes pulling their images at
+    // once got the mirror OOM-killed, and every later pull (the DNS image) went to Docker Hub.
+    // GOMEMLIMIT makes the collector work harder well before the cgroup's limit.
+    env: { GOMEMLIMIT: "160MiB" },
     networks,
     ports: [],
-    memoryBytes: 64 * 1024 ** 2,
+    memoryBytes: 256 * 1024 ** 2,
     nanoCpus: 250_000_000,
     pids: 64,
     capAdd: [],
     ready: { tcp: 5000, timeoutMs: 30_000 },
     terminal: false,
+    restartOnFailure: true,
   };
 }
