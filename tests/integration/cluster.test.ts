@@ -1,7 +1,8 @@
 // A real Kubernetes cluster as lab hosts, against the real engine: it comes up (every node Ready,
 // the system pods running), schedules on both nodes, serves a Service by name through cluster DNS
-// and a NodePort, refuses what the learner may not run, stays apart from another learner's
-// cluster, and destroy leaves nothing behind.
+// and a NodePort, refuses what the learner may not run, gives the learner's terminals no power
+// over the machine (the isolation probe), stays apart from another learner's cluster, and destroy
+// leaves nothing behind.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLabById } from "../../src/lab/catalog.ts";
 import { names } from "../../src/server/provisioner/docker/container-config.ts";
@@ -11,8 +12,10 @@ import { WarmPool } from "../../src/server/sessions/warm-pool.ts";
 import type { Env, ProgressEvent } from "../../src/server/provisioner/types.ts";
 import { KUBERNETES_SKIPPED, KUBERNETES_TESTS } from "../kubernetes.ts";
 import { engine, objectsOf } from "./helpers.ts";
+import { startIsolationProbe, terminalHosts } from "./isolation-probe.ts";
 
-const { docker, provisioner } = engine();
+const machine = engine();
+const { docker, provisioner } = machine;
 const loaded = loadLabById("kubernetes-basics");
 const lab = loaded.lab;
 const spec = (learner: string) =>
@@ -165,6 +168,17 @@ describe.skipIf(!KUBERNETES_TESTS)(`a Kubernetes cluster in an environment`, () 
     );
     expect(psp.exitCode).not.toBe(0);
   });
+
+  it("gives the learner's terminals on the nodes and the workstation no power over the machine", async () => {
+    const probe = await startIsolationProbe(machine);
+    try {
+      const terminals = terminalHosts(spec("ann"));
+      expect(terminals.map((h) => h.name).sort()).toEqual(["node1", "node2", "workstation"]);
+      await probe.probeTerminals(a, terminals);
+    } finally {
+      await probe.close();
+    }
+  }, 900_000);
 
   it("cannot reach another learner's cluster", async () => {
     const ipOf = async (env: Env, host: string) => {

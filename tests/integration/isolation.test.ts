@@ -1,182 +1,48 @@
 // A learner cannot reach the machine (issue 10). From the terminal of every host of every lab
-// that has one, opened the way the browser terminal opens it (provisioner.openShell: the same exec
-// user and options), a probe (isolation-probe.sh) tries what a curious learner would: open a
-// host-wide sysctl for writing, make and read a device node of the machine's disk, load a kernel
-// module, mount the machine's disk or a cgroup hierarchy, reach the machine's Docker engine, see
-// another environment's processes or network; and, where the learner has a Docker engine,
-// `docker run --privileged --pid=host --net=host -v /:/host` the same probe. Every attempt must
-// fail; a failure names each attempt that succeeded.
-import { randomBytes } from "node:crypto";
-import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { networkInterfaces } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// that has one, the isolation probe (isolation-probe.ts) tries what a curious learner would; every
+// attempt must fail, and a failure names each attempt that succeeded. The Kubernetes lab's
+// terminals are probed in cluster.test.ts, on the cluster that test already runs: a cluster of
+// its own here cost 4-6 minutes of CI.
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { loadLabById } from "../../src/lab/catalog.ts";
-import { names } from "../../src/server/provisioner/docker/container-config.ts";
 import { processOwner } from "../../src/server/provisioner/owner.ts";
 import { envSpecFromLab } from "../../src/server/provisioner/spec.ts";
-import type { Env, EnvSpec } from "../../src/server/provisioner/types.ts";
-import { engine, host, labsLongestFirst, machineSlots, spec } from "./helpers.ts";
-import { KUBERNETES_SKIPPED, KUBERNETES_TESTS } from "../kubernetes.ts";
+import { engine, labsLongestFirst, machineSlots } from "./helpers.ts";
+import { startIsolationProbe, terminalHosts, type IsolationProbe } from "./isolation-probe.ts";
 
-const { docker, provisioner, images } = engine();
-const PROBE = readFileSync(path.join(import.meta.dirname, "isolation-probe.sh"), "utf8");
-const suffix = randomBytes(6).toString("hex");
-/** A file on the machine's own filesystem that no environment may see. */
-const MARKER = `archlab-isolation-${suffix}`;
-const MARKER_PATH = `/var/tmp/${MARKER}`;
-/** The command line of a process in another environment that no learner may see. */
-const NEIGHBOUR_TOKEN = `archlab-neighbour-${suffix}`;
-/** An image the learner's own engine pulls from the offline mirror for the privileged probe. */
-const INNER_IMAGE = "redis:7";
-
-let neighbour: Env;
-let params = "";
-
-/** The machine's root disk, as major:minor of the device behind `/`. */
-function rootDisk(): { major: number; minor: number } {
-  const dev = statSync("/").dev;
-  return { major: (dev >> 8) & 0xfff, minor: (dev & 0xff) | ((dev >> 12) & 0xfff00) };
-}
+const machine = engine();
+let probe: IsolationProbe;
 
 beforeAll(async () => {
-  writeFileSync(MARKER_PATH, "the machine's file\n");
-  neighbour = await provisioner.create(
-    spec(
-      [
-        host("neighbour", {
-          command: ["bash", "-c", `(exec -a ${NEIGHBOUR_TOKEN} sleep infinity) & exec nc -lk 7777`],
-        }),
-      ],
-      { labId: "isolation-neighbour" },
-    ),
-  );
-  const info = await docker.getContainer(names.container(neighbour.id, "neighbour")).inspect();
-  const neighbourIp = Object.values(info.NetworkSettings.Networks)[0]?.IPAddress ?? "";
-  const machineIps = Object.values(networkInterfaces())
-    .flat()
-    .filter((a) => a && a.family === "IPv4" && !a.internal && !a.address.startsWith("10.213."))
-    .map((a) => a?.address);
-  const disk = rootDisk();
-  const engineId = ((await docker.info()) as { ID: string }).ID;
-  expect(engineId, "the machine's engine has an ID to recognise it by").toMatch(/\S/);
-  expect(neighbourIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-  const values: Record<string, string> = {
-    MACHINE_ENGINE_ID: engineId,
-    DISK_MAJOR: String(disk.major),
-    DISK_MINOR: String(disk.minor),
-    MACHINE_IPS: machineIps.join(" "),
-    MARKER,
-    NEIGHBOUR_TOKEN,
-    NEIGHBOUR_IP: neighbourIp,
-    INNER_IMAGE,
-  };
-  // Defaults that an inner run (WHERE set by `docker run -e`) keeps.
-  params = Object.entries(values)
-    .map(([k, v]) => `: "\${${k}:=${v}}"`)
-    .join("\n");
+  probe = await startIsolationProbe(machine);
 }, 120_000);
 
 afterAll(async () => {
-  rmSync(MARKER_PATH, { force: true });
-  if (neighbour) await provisioner.destroy(neighbour.id).catch(() => undefined);
+  await probe?.close();
 });
 
-/** Runs the probe in the learner's terminal on `hostName` and returns its report lines. */
-async function probeInTerminal(envId: string, hostName: string): Promise<string[]> {
-  const shell = await provisioner.openShell(envId, hostName, { cols: 200, rows: 50 });
-  let out = "";
-  shell.stream.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-  const script = `${params}\n${PROBE}`;
-  // Typed as a learner would paste it: base64 lines (a TTY line holds at most 4 KiB).
-  const b64 = (
-    Buffer.from(script)
-      .toString("base64")
-      .match(/.{1,76}/g) ?? []
-  ).join("\n");
-  shell.stream.write(`stty -echo; cat > /tmp/.probe.b64 <<'ARCHLAB_EOF'\n${b64}\nARCHLAB_EOF\n`);
-  shell.stream.write(
-    "base64 -d /tmp/.probe.b64 > /tmp/.probe.sh && bash /tmp/.probe.sh 2>&1 | " +
-      "sed 's/^/PROBE| /'; echo PROBE-END-$((40+2))\n",
-  );
-  const deadline = Date.now() + 300_000;
-  while (!out.includes("PROBE-END-42") && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  shell.close();
-  expect(out, `the probe finished in ${hostName}'s terminal:\n${out.slice(-2000)}`).toContain(
-    "PROBE-END-42",
-  );
-  return out
-    .split(/\r?\n/)
-    .filter((l) => l.startsWith("PROBE| "))
-    .map((l) => l.slice("PROBE| ".length).trim());
-}
-
-async function imagesBuilt(envSpec: EnvSpec): Promise<boolean> {
-  for (const h of envSpec.hosts) {
-    const ok = await images.resolve(h.image).then(
-      () => true,
-      () => false,
-    );
-    if (!ok) return false;
-  }
-  return true;
-}
-
-// Two environments probed at once (a probe mostly waits on its shell); a cluster, which takes
-// both cores while it comes up, takes both slots.
+// Two environments probed at once: a probe mostly waits on its shell.
 const slots = machineSlots(2);
+const labs = labsLongestFirst().filter((id) => !loadLabById(id).lab.cluster);
 
 describe.concurrent("from the learner's terminal, nothing of the machine is reachable", () => {
-  for (const labId of labsLongestFirst()) {
-    const { lab } = loadLabById(labId);
-    const envSpec = envSpecFromLab(lab, {
+  for (const labId of labs) {
+    const envSpec = envSpecFromLab(loadLabById(labId).lab, {
       learner: "curious",
       owner: processOwner(),
       ttlMs: 60 * 60_000,
     });
-    const terminals = envSpec.hosts.filter((h) => h.terminal);
+    const terminals = terminalHosts(envSpec);
 
-    it(`${labId}: ${terminals.map((h) => h.name).join(", ")}`, async (ctx) => {
-      if (lab.cluster && !KUBERNETES_TESTS) ctx.skip(`${labId}: ${KUBERNETES_SKIPPED}`);
-      if (lab.cluster && !(await imagesBuilt(envSpec))) {
-        // The Kubernetes lab's images take a 15-minute compile; its nodes have their own tests.
-        ctx.skip(`${labId} starts a Kubernetes cluster whose images are not built here`);
-      }
-      await slots(lab.cluster ? 2 : 1, () => probeEnvironment(envSpec, terminals));
+    it(`${labId}: ${terminals.map((h) => h.name).join(", ")}`, async () => {
+      await slots(1, async () => {
+        const env = await machine.provisioner.create(envSpec);
+        try {
+          await probe.probeTerminals(env, terminals);
+        } finally {
+          await machine.provisioner.destroy(env.id).catch(() => undefined);
+        }
+      });
     }, 900_000);
   }
 });
-
-async function probeEnvironment(envSpec: EnvSpec, terminals: EnvSpec["hosts"]): Promise<void> {
-  const env = await provisioner.create(envSpec);
-  try {
-    const escapes: string[] = [];
-    const unproven: string[] = [];
-    const reports: string[] = [];
-    for (const h of terminals) {
-      const report = await probeInTerminal(env.id, h.name);
-      const attempts = report.filter((l) => /^(ESCAPE|blocked) /.test(l));
-      expect(
-        attempts.length,
-        `${h.name}: the probe ran its attempts\n${report.join("\n")}`,
-      ).toBeGreaterThan(10);
-      escapes.push(...report.filter((l) => l.startsWith("ESCAPE")).map((l) => `${h.name}: ${l}`));
-      reports.push(`${h.name}:\n${report.join("\n")}`);
-      // Where the learner has an engine, the privileged inner run must really have happened.
-      if (
-        h.type === "dind" &&
-        !report.some((l) => /^(ESCAPE|blocked) \[privileged-container\]/.test(l))
-      )
-        unproven.push(`${h.name}: ${report.find((l) => l.includes("did not run")) ?? "?"}`);
-    }
-    expect(escapes, `attempts that succeeded:\n${escapes.join("\n")}`).toEqual([]);
-    expect(
-      unproven,
-      `docker run --privileged did not run the probe:\n${reports.join("\n")}`,
-    ).toEqual([]);
-  } finally {
-    await provisioner.destroy(env.id).catch(() => undefined);
-  }
-}
