@@ -1,9 +1,11 @@
-// `archlab doctor`: is this machine ready to run labs? Engine, images, registry, disk.
+// `archlab doctor`: is this machine ready to run labs? Engine, images, registry, disk; and
+// whether running labs would survive a dockerd restart (the engine's live-restore).
 import { statfsSync } from "node:fs";
 import type { Command } from "commander";
 import pc from "picocolors";
 import { DEFAULT_PATHS } from "../../lab/catalog.ts";
 import { assertEngine, dockerClient } from "../../server/docker/client.ts";
+import { LIVE_RESTORE_FIX } from "../../server/docker/engine-setup.ts";
 import { ImageBuilder } from "../../server/docker/images/builder.ts";
 import { registryPublished } from "../../server/docker/images/publish.ts";
 
@@ -43,7 +45,19 @@ export function registerDoctor(program: Command): void {
         "offline registry published (docker pull inside labs)",
         "archlab images publish",
       );
-      const fs = statfsSync((await docker.info()).DockerRootDir ?? "/");
+      const info = (await docker.info()) as {
+        DockerRootDir?: string;
+        LiveRestoreEnabled?: boolean;
+      };
+      // A warning, not a failure: labs run without it, they only do not survive a restart.
+      if (info.LiveRestoreEnabled)
+        console.log(`${pc.green("✔")} live-restore on: running labs survive a dockerd restart`);
+      else
+        console.log(
+          `${pc.yellow("!")} live-restore off: a dockerd restart stops every running lab` +
+            pc.dim(`\n    fix: ${LIVE_RESTORE_FIX}`),
+        );
+      const fs = statfsSync(info.DockerRootDir ?? "/");
       const free = fs.bavail * fs.bsize;
       report(
         free > MIN_FREE_BYTES,

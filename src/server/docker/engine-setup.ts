@@ -1,7 +1,8 @@
 // Brings up a Docker engine when none answers: as root on Debian, install docker.io (and
-// debootstrap, for the base image) and start dockerd; anywhere else, say exactly what to do.
+// debootstrap, for the base image) and start dockerd with --live-restore (containers keep
+// running while dockerd restarts); anywhere else, say exactly what to do.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, openSync } from "node:fs";
+import { mkdirSync, openSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import type Docker from "dockerode";
@@ -34,6 +35,28 @@ function aptInstall(packages: string[], log: Log): void {
   }
 }
 
+export const DAEMON_JSON = "/etc/docker/daemon.json";
+
+/** How to turn live-restore on for an engine that runs without it. */
+export const LIVE_RESTORE_FIX =
+  `add "live-restore": true to ${DAEMON_JSON} (e.g. {"live-restore": true}) and reload dockerd ` +
+  "(systemctl reload docker, or kill -HUP the dockerd process)";
+
+/**
+ * The flags archlab starts dockerd with: --live-restore, unless daemon.json already sets
+ * live-restore (dockerd refuses a setting given both as a flag and in the file).
+ */
+export function dockerdArgs(daemonJson = DAEMON_JSON): string[] {
+  let config: unknown;
+  try {
+    config = JSON.parse(readFileSync(daemonJson, "utf8"));
+  } catch {
+    return ["--live-restore"];
+  }
+  const set = typeof config === "object" && config !== null && "live-restore" in config;
+  return set ? [] : ["--live-restore"];
+}
+
 /** Makes sure an engine answers; may install and start one. Returns what it did. */
 export async function ensureEngine(docker: Docker, log: Log): Promise<"running" | "started"> {
   if (await answers(docker)) return "running";
@@ -54,9 +77,10 @@ export async function ensureEngine(docker: Docker, log: Log): Promise<"running" 
   const logDir = path.join(homedir(), ".archlab");
   mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, "dockerd.log");
-  log(`starting dockerd (log: ${logFile})`);
+  const args = dockerdArgs();
+  log(`starting dockerd${args.length ? ` ${args.join(" ")}` : ""} (log: ${logFile})`);
   const out = openSync(logFile, "a");
-  spawn("dockerd", [], { detached: true, stdio: ["ignore", out, out] }).unref();
+  spawn("dockerd", args, { detached: true, stdio: ["ignore", out, out] }).unref();
   for (let i = 0; i < 120; i++) {
     if (await answers(docker)) return "started";
     await new Promise((r) => setTimeout(r, 500));
