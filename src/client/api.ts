@@ -29,8 +29,31 @@ async function ensureSession(): Promise<void> {
 
 const SESSION_PROBLEMS = new Set(["no-session", "bad-session"]);
 
-/** Calls the API; without a (valid) learner session, creates one once and retries. */
-export async function api<T>(method: string, path: string, retried = false): Promise<T> {
+/**
+ * Dispatched on window each time the server answers 503 "engine-unavailable" (dockerd is
+ * restarting) and the call is about to be tried again (`detail.waiting` true), and once a call
+ * that waited is answered (false); the lab panel shows it.
+ */
+export const ENGINE_WAIT_EVENT = "archlab:engine-unavailable";
+const ENGINE_RETRY_MS = 2000;
+/** How long a call waits for the engine before the error is shown as it is. */
+const ENGINE_WAIT_MS = 10 * 60_000;
+
+/**
+ * Calls the API; without a (valid) learner session, creates one once and retries. While the
+ * Docker engine restarts (503 "engine-unavailable": nothing was done, nothing is lost) the same
+ * call is tried again every 2 s, up to 10 minutes.
+ */
+function engineWait(waiting: boolean): void {
+  window.dispatchEvent(new CustomEvent(ENGINE_WAIT_EVENT, { detail: { waiting } }));
+}
+
+export async function api<T>(
+  method: string,
+  path: string,
+  retried = false,
+  waitingSince = Date.now(),
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -45,10 +68,20 @@ export async function api<T>(method: string, path: string, retried = false): Pro
     const err = await errorOf(res);
     if (SESSION_PROBLEMS.has(err.code) && !retried) {
       await ensureSession();
-      return api<T>(method, path, true);
+      return api<T>(method, path, true, waitingSince);
+    }
+    if (
+      err.status === 503 &&
+      err.code === "engine-unavailable" &&
+      Date.now() - waitingSince < ENGINE_WAIT_MS
+    ) {
+      engineWait(true);
+      await new Promise((r) => setTimeout(r, ENGINE_RETRY_MS));
+      return api<T>(method, path, retried, waitingSince);
     }
     throw err;
   }
+  if (Date.now() - waitingSince >= ENGINE_RETRY_MS) engineWait(false);
   return (await res.json()) as T;
 }
 

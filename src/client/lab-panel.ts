@@ -6,7 +6,7 @@ import type {
   EnvStatus,
   ProgressResponse,
 } from "../protocol/lab-api.ts";
-import { api, ApiError, serverAvailable } from "./api.ts";
+import { api, ApiError, ENGINE_WAIT_EVENT, serverAvailable } from "./api.ts";
 import type { TerminalView } from "./terminal-view.ts";
 
 type Strings = Record<string, string>;
@@ -51,6 +51,14 @@ class LabPanel {
       this.panel.classList.add("no-server");
       return;
     }
+    // The Docker engine is restarting: every call waits and tries again; say so meanwhile (the
+    // answer that finally comes replaces this line).
+    window.addEventListener(ENGINE_WAIT_EVENT, (e) => {
+      const { waiting } = (e as CustomEvent<{ waiting: boolean }>).detail;
+      if (waiting) this.say(this.ui.engineRetrying as string, "info");
+      else if (this.status.textContent === this.ui.engineRetrying)
+        this.say(this.panel.dataset.state === "ready" ? (this.ui.ready as string) : "");
+    });
     // A workshop's instructor reset this learner's environment, or it went idle.
     window.addEventListener("archlab:env-changed", (e) => {
       const detail = (e as CustomEvent<{ labId: string; reason: string }>).detail;

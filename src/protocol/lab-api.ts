@@ -9,6 +9,9 @@
 //   GET    /api/labs/:lab/progress              -> 200 ProgressResponse
 //   POST   /api/labs/:lab/steps/:step/check[?lang=zh|en] -> 200 CheckResponse
 //   any error                                   -> 4xx/5xx ApiErrorBody
+//
+// While the Docker engine does not answer (dockerd restarting), the env and check routes answer
+// 503 with code "engine-unavailable": nothing is lost, the client asks again until it answers.
 
 export type EnvState = "none" | "starting" | "ready" | "failed";
 
@@ -23,12 +26,18 @@ export interface HostStatus {
 
 /** Why an environment could not start; each code has one hint (ENV_ERROR_HINTS). */
 export type EnvErrorCode =
-  "engine-unreachable" | "image-missing" | "room-full" | "start-failed" | "disk-full";
+  | "engine-unreachable"
+  | "engine-unavailable"
+  | "image-missing"
+  | "room-full"
+  | "start-failed"
+  | "disk-full";
 
 /** What the lab panel tells the learner to do, by the code of what went wrong. */
 export const ENV_ERROR_HINTS: Record<EnvErrorCode, string> = {
   "engine-unreachable":
     "The lab server has no Docker engine: run `npm start` on the server as root, or start Docker.",
+  "engine-unavailable": "The Docker engine is restarting; archlab retries by itself.",
   "image-missing": "A lab image is missing: run `npx archlab images build` on the server.",
   "room-full": "All lab slots are taken: try again in a few minutes, or ask the instructor.",
   "disk-full":

@@ -15,9 +15,10 @@ import { PortPreview } from "./http/preview.ts";
 import { StepBackgrounds } from "./http/step-backgrounds.ts";
 import { WorkshopApi } from "./http/workshop-api.ts";
 import { DockerProvisioner } from "./provisioner/docker/docker-provisioner.ts";
-import type { Provisioner } from "./provisioner/types.ts";
+import { UnknownEnvError, type Provisioner } from "./provisioner/types.ts";
 import { adoptEnvironments, type AdoptionResult } from "./sessions/adoption.ts";
 import { DiskGuard } from "./sessions/disk-guard.ts";
+import { EngineHealth } from "./sessions/engine-health.ts";
 import { LabService } from "./sessions/lab-service.ts";
 import { LabSessions } from "./sessions/lab-sessions.ts";
 import { WarmPool } from "./sessions/warm-pool.ts";
@@ -55,6 +56,8 @@ export interface AppOptions {
   reapEveryMs?: number;
   /** The disk guard (sessions/disk-guard.ts); defaults: 6 GiB per environment, every 30 s. */
   disk?: { capBytes?: number; floorBytes?: number; everyMs?: number };
+  /** How often the engine is pinged while it answers and while it does not (5 s, 1 s). */
+  engineCheck?: { upEveryMs?: number; downEveryMs?: number };
   log?: (line: string) => void;
 }
 
@@ -71,6 +74,8 @@ export interface App {
   pool?: WarmPool;
   workshop?: Workshop;
   preview: PortPreview;
+  /** Whether the engine answers now (a dockerd restart: 503s, skipped rounds, then recovery). */
+  engine: EngineHealth;
   /** What the HTTP API handlers use. */
   api: ApiDeps;
   /** Who may see which shell, for the terminal WebSocket. */
@@ -99,13 +104,21 @@ function diskGuardFor(
   owner: string,
   sessions: LabSessions,
   options: AppOptions["disk"],
+  engine: EngineHealth,
   log: (line: string) => void,
 ): { guard: DiskGuard; everyMs: number } | undefined {
   const usage = provisioner.diskUsage?.bind(provisioner);
   const space = provisioner.diskSpace?.bind(provisioner);
   if (!usage || !space) return undefined;
   const guard = new DiskGuard({
-    usage: () => usage(owner),
+    // While the engine does not answer, the round is skipped (EngineHealth logs it once).
+    usage: async () => {
+      engine.assertUp();
+      return usage(owner).catch((err: unknown) => {
+        engine.noteFailure(err);
+        throw err;
+      });
+    },
     space,
     capBytes: options?.capBytes ?? 6 * GiB,
     // 2 GiB or 5 % of the disk, whichever is more.
@@ -135,6 +148,11 @@ export function buildApp(options: AppOptions): App {
   const config = options.workshop;
   const roomLabs = config ? workshopLabs(config, labs) : [];
   const shells = new ShellRegistry(provisioner);
+  const engine = new EngineHealth({
+    ping: () => provisioner.ping?.() ?? Promise.resolve(),
+    ...options.engineCheck,
+    log,
+  });
   // A workshop's environments live as long as a seat may (with extensions); the reaper still
   // removes them at once if this server dies.
   const ttlMs = options.envTtlMs ?? (config ? config.sessionMs + 12 * 3600_000 : 2 * 3600_000);
@@ -144,6 +162,7 @@ export function buildApp(options: AppOptions): App {
         memoryBudgetBytes: config.pool.memoryBytes,
         owner,
         ttlMs,
+        engine,
         log,
       })
     : undefined;
@@ -159,13 +178,14 @@ export function buildApp(options: AppOptions): App {
       maxEnvironments:
         options.maxEnvironments ?? Math.max(20, config ? config.seats * roomLabs.length : 0),
       ...(pool ? { pool } : {}),
+      engine,
       onChange: (learnerId, labId, state) =>
         service.environmentChanged(learnerId, labs.get(labId), labId, state),
     },
     (envId) => shells.closeEnv(envId),
   );
   // The sessions above report to it (only once they run, so after this line).
-  const service = new LabService({ sessions, grader, store, backgrounds });
+  const service = new LabService({ sessions, grader, store, backgrounds, engine });
   if (config && pool) {
     workshop = new Workshop({
       config,
@@ -211,8 +231,41 @@ export function buildApp(options: AppOptions): App {
     },
   };
 
-  const disk = diskGuardFor(provisioner, owner, sessions, options.disk, log);
+  const disk = diskGuardFor(provisioner, owner, sessions, options.disk, engine, log);
   let reaper: NodeJS.Timeout | undefined;
+  // A round of reaping; skipped while the engine does not answer (nothing is judged stray then).
+  const reapRound = () => {
+    if (!engine.up) return;
+    void provisioner.reap().catch((err: unknown) => void engine.noteFailure(err));
+  };
+  // After an outage, each learner's environment is looked at: with the engine's live-restore
+  // its containers kept running and it is handed back as it was; an engine restarted without
+  // live-restore stopped them, and the learner is told so (rather than shown "ready").
+  const checkSurvivors = async () => {
+    for (const envId of sessions.envIds()) {
+      let stopped: string[];
+      try {
+        const env = await provisioner.get(envId);
+        stopped = env.hosts.filter((h) => h.state !== "running").map((h) => h.name);
+      } catch (err) {
+        if (!(err instanceof UnknownEnvError)) return void engine.noteFailure(err);
+        stopped = ["all its hosts"];
+      }
+      if (stopped.length === 0) continue;
+      log(`archlab: after the engine restarted, ${envId} is stopped (${stopped.join(", ")})`);
+      await sessions.evict(
+        envId,
+        `the Docker engine restarted without live-restore and stopped this environment ` +
+          `(${stopped.join(", ")})`,
+        "start-failed",
+      );
+    }
+  };
+  // Back from an outage: what could not be removed during it goes now, the pool fills again.
+  engine.onRecovered(() => {
+    void checkSurvivors().finally(reapRound);
+    void pool?.refill();
+  });
   const resume = async (): Promise<AdoptionResult> => {
     const adoption = await adoptEnvironments({
       provisioner,
@@ -229,12 +282,10 @@ export function buildApp(options: AppOptions): App {
           adoption.removed.map((r) => `; removed ${r.envId} (${r.reason})`).join(""),
       );
     await provisioner.reap();
-    reaper = setInterval(
-      () => void provisioner.reap().catch(() => undefined),
-      options.reapEveryMs ?? REAP_EVERY_MS,
-    );
+    reaper = setInterval(reapRound, options.reapEveryMs ?? REAP_EVERY_MS);
     reaper.unref();
     disk?.guard.start(disk.everyMs);
+    engine.start();
     return adoption;
   };
 
@@ -250,6 +301,7 @@ export function buildApp(options: AppOptions): App {
     ...(pool ? { pool } : {}),
     ...(workshop ? { workshop } : {}),
     preview,
+    engine,
     api,
     terminal,
     resume,
@@ -260,6 +312,7 @@ export function buildApp(options: AppOptions): App {
     },
     close: async () => {
       clearInterval(reaper);
+      engine.stop();
       disk?.guard.stop();
       await workshop?.close();
       await sessions.destroyAll();

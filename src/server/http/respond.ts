@@ -1,6 +1,7 @@
 // JSON answers and errors of the HTTP API: errors are `{error: {code, message}}` with the right
-// status.
+// status; an engine that does not answer is 503 "engine-unavailable".
 import type { ServerResponse } from "node:http";
+import { isEngineUnavailable } from "../provisioner/types.ts";
 
 export class HttpError extends Error {
   constructor(
@@ -29,5 +30,8 @@ export function json(
 export function sendError(res: ServerResponse, err: unknown): void {
   if (err instanceof HttpError)
     json(res, err.status, { error: { code: err.code, message: err.message } });
+  // The engine is restarting: nothing was lost, ask again (the lab panel does, every 2 s).
+  else if (isEngineUnavailable(err))
+    json(res, 503, { error: { code: err.code, message: err.message } }, { "retry-after": "2" });
   else json(res, 500, { error: { code: "internal", message: (err as Error).message } });
 }

@@ -142,6 +142,8 @@ export interface Provisioner {
   diskUsage?(owner: string): Promise<EnvDiskUsage[]>;
   /** Free and total bytes of the disk environments write to; undefined when not known. */
   diskSpace?(): Promise<DiskSpace | undefined>;
+  /** Whether the engine answers; throws EngineUnavailableError when it does not. */
+  ping?(): Promise<void>;
 }
 
 export interface EnvDiskUsage {
@@ -185,4 +187,27 @@ export class ProvisionError extends Error {
     );
     this.name = "ProvisionError";
   }
+}
+
+/**
+ * The engine does not answer at all (dockerd stopped or restarting: its socket refuses or drops
+ * the connection). Nothing is known to be lost: callers keep their state and try again once the
+ * engine answers (sessions/engine-health.ts). The lab API answers 503 with this code.
+ */
+export class EngineUnavailableError extends Error {
+  readonly code = "engine-unavailable";
+  constructor(cause?: unknown) {
+    const why = (cause as { code?: unknown } | undefined)?.code;
+    super(
+      `the Docker engine does not answer${typeof why === "string" ? ` (${why})` : ""}; ` +
+        "it may be restarting: archlab retries by itself",
+      { cause },
+    );
+    this.name = "EngineUnavailableError";
+  }
+}
+
+/** Whether `err` says the engine did not answer (by its code, never its message). */
+export function isEngineUnavailable(err: unknown): err is EngineUnavailableError {
+  return (err as { code?: unknown } | undefined)?.code === "engine-unavailable";
 }

@@ -5,7 +5,7 @@
 // environment that goes over its cap, or the one that wrote most when the machine's free space
 // falls under a floor, saying which environment it was and why.
 
-import type { DiskSpace, EnvDiskUsage } from "../provisioner/types.ts";
+import { isEngineUnavailable, type DiskSpace, type EnvDiskUsage } from "../provisioner/types.ts";
 
 export interface DiskGuardOptions {
   /** What each running environment has written now. */
@@ -84,14 +84,19 @@ export class DiskGuard {
     return evictions;
   }
 
-  /** Sweeps every `everyMs` until `stop()`; a failed sweep is logged and the next one runs. */
+  /**
+   * Sweeps every `everyMs` until `stop()`; a failed sweep is logged and the next one runs. One
+   * skipped because the engine does not answer is not logged (engine-health.ts says it once).
+   */
   start(everyMs: number): void {
     this.stop();
     this.timer = setInterval(() => {
       if (this.sweeping) return;
       this.sweeping = true;
       this.sweep()
-        .catch((err: Error) => this.options.log?.(`disk guard: ${err.message}`))
+        .catch((err: Error) => {
+          if (!isEngineUnavailable(err)) this.options.log?.(`disk guard: ${err.message}`);
+        })
         .finally(() => (this.sweeping = false));
     }, everyMs);
     this.timer.unref();

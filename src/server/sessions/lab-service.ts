@@ -11,6 +11,7 @@ import type { LoadedLab, ResolvedStep } from "../../lab/loader.ts";
 import type { Grader } from "../grader/grader.ts";
 import type { StepBackgrounds } from "../http/step-backgrounds.ts";
 import type { Store } from "../storage/store.ts";
+import type { EngineHealth } from "./engine-health.ts";
 import type { EnvState, EnvStatus, LabSessions } from "./lab-sessions.ts";
 
 export type LabChange =
@@ -39,6 +40,11 @@ export interface LabServiceDeps {
   store: Store;
   /** Imported scenarios' step backgrounds: a check waits for them; a pass opens the next. */
   backgrounds?: StepBackgrounds;
+  /**
+   * Whether the engine answers (engine-health.ts): while it does not, every verb but progress
+   * throws EngineUnavailableError (the API's 503) and nothing about the lab changes.
+   */
+  engine?: Pick<EngineHealth, "assertUp" | "noteFailure">;
 }
 
 export class LabService {
@@ -73,16 +79,19 @@ export class LabService {
   }
 
   status(learnerId: string, lab: LoadedLab): EnvStatus {
+    this.deps.engine?.assertUp();
     return this.deps.sessions.status(learnerId, lab);
   }
 
   /** Starts the learner's environment unless it is starting or ready; returns at once. */
   start(learnerId: string, lab: LoadedLab): EnvStatus {
+    this.deps.engine?.assertUp();
     return this.deps.sessions.start(learnerId, lab);
   }
 
   /** Forgets the learner's progress in the lab and starts a fresh environment. */
   async reset(learnerId: string, lab: LoadedLab): Promise<EnvStatus> {
+    this.deps.engine?.assertUp();
     this.deps.store.resetProgress(learnerId, lab.lab.id);
     const status = await this.deps.sessions.reset(learnerId, lab);
     this.emit({ kind: "reset", learnerId, labId: lab.lab.id });
@@ -90,6 +99,7 @@ export class LabService {
   }
 
   async remove(learnerId: string, labId: string): Promise<void> {
+    this.deps.engine?.assertUp();
     await this.deps.sessions.destroy(learnerId, labId);
   }
 
@@ -106,12 +116,19 @@ export class LabService {
   ): Promise<ShownCheck> {
     if (step.ungraded)
       throw new LabError("ungraded", `step ${step.id} is a reading step: it has no check`);
+    this.deps.engine?.assertUp();
     const status = this.deps.sessions.status(learnerId, lab);
     if (status.state !== "ready" || !status.envId)
       throw new LabError("no-environment", "start the lab environment first");
     const { backgrounds } = this.deps;
     await backgrounds?.settled(status.envId);
-    const result = await this.deps.grader.check(status.envId, step.check, lang);
+    // The engine going away during the check is no attempt: nothing is recorded.
+    const result = await this.deps.grader
+      .check(status.envId, step.check, lang)
+      .catch((err: unknown) => {
+        this.deps.engine?.noteFailure(err);
+        throw err;
+      });
     if (result.passed) backgrounds?.passed(status.envId, lab, lab.steps.indexOf(step));
     this.deps.store.recordCheck(learnerId, lab.lab.id, step.id, result.passed, result.message);
     this.emit({

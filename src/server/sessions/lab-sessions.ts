@@ -3,7 +3,13 @@
 import type { LoadedLab } from "../../lab/loader.ts";
 import { envSpecFromLab } from "../provisioner/spec.ts";
 import { ENV_ERROR_HINTS, type EnvErrorCode, type EnvStatus } from "../../protocol/lab-api.ts";
-import type { Env, Provisioner } from "../provisioner/types.ts";
+import {
+  isEngineUnavailable,
+  type Env,
+  type EnvSpec,
+  type Provisioner,
+} from "../provisioner/types.ts";
+import type { EngineHealth } from "./engine-health.ts";
 import type { EnvSource } from "./warm-pool.ts";
 import { terminalTabs } from "../../lab/tabs.ts";
 
@@ -24,6 +30,11 @@ export interface LabSessionsOptions {
   pool?: EnvSource;
   /** Told when an environment becomes ready, fails, or is removed. */
   onChange?: (learnerId: string, labId: string, state: EnvState) => void;
+  /**
+   * Whether the engine answers (engine-health.ts): a start the engine's outage interrupted is
+   * not failed, it stays "starting" and starts again once the engine answers.
+   */
+  engine?: Pick<EngineHealth, "noteFailure" | "whenUp">;
 }
 
 /** The code an error carries (its `code`, when it is one of ours), else "start-failed". */
@@ -109,7 +120,20 @@ export class LabSessions {
       owner: this.options.owner,
       ttlMs: this.options.ttlMs,
     });
-    entry.starting = this.provisioner
+    entry.starting = this.launch(key, entry, learnerId, lab, spec);
+    return status;
+  }
+
+  /** Creates the environment for `entry`; an engine outage waits for the engine and tries again. */
+  private launch(
+    key: string,
+    entry: Entry,
+    learnerId: string,
+    lab: LoadedLab,
+    spec: EnvSpec,
+  ): Promise<void> {
+    const { status } = entry;
+    return this.provisioner
       .create(spec, (e) => {
         const host = status.hosts.find((h) => h.name === e.host);
         if (host) {
@@ -126,12 +150,23 @@ export class LabSessions {
         }
         this.ready(entry, learnerId, lab.lab.id, env.id);
       })
-      .catch((err: Error) => {
+      .catch(async (err: Error) => {
+        const { engine } = this.options;
+        if (engine && isEngineUnavailable(err)) {
+          // Not the environment's fault: still "starting", from scratch once the engine is back.
+          engine.noteFailure(err);
+          for (const host of status.hosts) {
+            host.phase = "pending";
+            delete host.detail;
+          }
+          await engine.whenUp();
+          if (this.entries.get(key) === entry) await this.launch(key, entry, learnerId, lab, spec);
+          return;
+        }
         status.state = "failed";
         status.error = envErrorOf(err);
         this.options.onChange?.(learnerId, lab.lab.id, "failed");
       });
-    return status;
   }
 
   /**
@@ -234,6 +269,11 @@ export class LabSessions {
 
   owner(envId: string): { learnerId: string; labId: string } | undefined {
     return this.owners.get(envId);
+  }
+
+  /** The environments learners have now, by id (ready or taken back after a restart). */
+  envIds(): string[] {
+    return [...this.owners.keys()];
   }
 
   /** Destroys every environment this server started (on shutdown). */

@@ -5,6 +5,7 @@
 import type { LoadedLab } from "../../lab/loader.ts";
 import { envSpecFromLab } from "../provisioner/spec.ts";
 import type { Env, Provisioner } from "../provisioner/types.ts";
+import type { EngineHealth } from "./engine-health.ts";
 
 export interface WarmPoolOptions {
   /** Ready environments to keep per lab. */
@@ -15,6 +16,8 @@ export interface WarmPoolOptions {
   ttlMs: number;
   /** Wait before trying again after a failed start. */
   retryMs?: number;
+  /** An engine outage is no failed start: the pool waits for the engine and fills again. */
+  engine?: Pick<EngineHealth, "noteFailure" | "whenUp">;
   log?: (line: string) => void;
 }
 
@@ -113,6 +116,11 @@ export class WarmPool implements EnvSource {
         this.ready.set(lab.lab.id, list);
         this.started.push({ labId: lab.lab.id, ms: Date.now() - t0 });
       } catch (err) {
+        const { engine } = this.options;
+        if (engine?.noteFailure(err)) {
+          void engine.whenUp().then(() => this.refill());
+          return;
+        }
         this.options.log?.(`warm pool: ${lab.lab.id} did not start: ${(err as Error).message}`);
         this.retryTimer = setTimeout(() => void this.refill(), this.options.retryMs ?? 30_000);
         this.retryTimer.unref();

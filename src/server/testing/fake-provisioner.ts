@@ -5,6 +5,7 @@
 // tested in milliseconds. The real engine's behaviour is proven by tests/integration.
 import { PassThrough } from "node:stream";
 import {
+  EngineUnavailableError,
   UnknownEnvError,
   UnknownHostError,
   type Command,
@@ -52,21 +53,38 @@ export class FakeProvisioner implements Provisioner {
   gate: Promise<void> = Promise.resolve();
   /** Bytes each environment "wrote" (the disk guard reads them); absent: 0. */
   readonly written = new Map<string, number>();
+  /**
+   * While true the "engine" does not answer: every call throws EngineUnavailableError (as the
+   * Docker provisioner does while dockerd restarts) and environments are kept as they are.
+   */
+  engineDown = false;
   /** The engine disk's space the disk guard sees. */
   space: DiskSpace = { freeBytes: 100 * 1024 ** 3, totalBytes: 200 * 1024 ** 3 };
   private n = 0;
 
+  private answers(): void {
+    if (this.engineDown) throw new EngineUnavailableError({ code: "ECONNREFUSED" });
+  }
+
+  async ping(): Promise<void> {
+    this.answers();
+  }
+
   async diskUsage(): Promise<EnvDiskUsage[]> {
+    this.answers();
     return [...this.envs.keys()].map((envId) => ({ envId, bytes: this.written.get(envId) ?? 0 }));
   }
 
   async diskSpace(): Promise<DiskSpace> {
+    this.answers();
     return this.space;
   }
 
   async create(spec: EnvSpec, onProgress: (e: ProgressEvent) => void = () => {}): Promise<Env> {
+    this.answers();
     for (const h of spec.hosts) onProgress({ host: h.name, phase: "creating" });
     await this.gate;
+    this.answers();
     const failure = this.failNextCreate;
     if (failure !== undefined) {
       this.failNextCreate = undefined;
@@ -97,20 +115,24 @@ export class FakeProvisioner implements Provisioner {
   }
 
   async get(envId: string): Promise<Env> {
+    this.answers();
     const env = this.envs.get(envId);
     if (!env) throw new UnknownEnvError(envId, [...this.envs.keys()]);
     return env;
   }
 
   async list(): Promise<Env[]> {
+    this.answers();
     return [...this.envs.values()];
   }
 
   async destroy(envId: string): Promise<void> {
+    this.answers();
     if (this.envs.delete(envId)) this.destroyed.push(envId);
   }
 
   private async host(envId: string, host: string): Promise<void> {
+    this.answers();
     const env = await this.get(envId);
     if (!env.hosts.some((h) => h.name === host))
       throw new UnknownHostError(
@@ -159,6 +181,7 @@ export class FakeProvisioner implements Provisioner {
   }
 
   async reap(): Promise<StrayEnv[]> {
+    this.answers();
     this.reaps++;
     return [];
   }

@@ -34,6 +34,7 @@ import {
   TUN_DEVICE,
 } from "./container-config.ts";
 import { engineDiskSpace, envDiskUsage } from "./disk-usage.ts";
+import { engineDidNotAnswer, engineError, viaEngine } from "./engine-errors.ts";
 import { demuxBuffer, execInContainer, openShellInContainer } from "./exec.ts";
 import { lastLogLines, waitUntilReady } from "./readiness.ts";
 import { reap } from "./reaper.ts";
@@ -77,13 +78,29 @@ function envFromContainers(envId: string, containers: ContainerSummary[]): Env {
   };
 }
 
+/**
+ * Every call goes to the engine through `viaEngine`: when dockerd does not answer (stopped or
+ * restarting) it throws EngineUnavailableError, and what could not be removed then is removed by
+ * the next `reap()` once the engine answers again.
+ */
 export class DockerProvisioner implements Provisioner {
+  /** Environments to remove that the engine did not answer for (removed by the next reap). */
+  private readonly leftovers = new Set<string>();
+
   constructor(
     private readonly docker: Docker,
     private readonly images: ImageBuilder,
   ) {}
 
-  async create(spec: EnvSpec, onProgress: (e: ProgressEvent) => void = () => {}): Promise<Env> {
+  ping(): Promise<void> {
+    return viaEngine(async () => void (await this.docker.ping()));
+  }
+
+  create(spec: EnvSpec, onProgress: (e: ProgressEvent) => void = () => {}): Promise<Env> {
+    return viaEngine(() => this.createEnv(spec, onProgress));
+  }
+
+  private async createEnv(spec: EnvSpec, onProgress: (e: ProgressEvent) => void): Promise<Env> {
     const envId = newEnvId();
     const labels = envLabels(envId, spec, Date.now());
     const hosts: HostSpec[] = [...spec.hosts];
@@ -162,6 +179,8 @@ export class DockerProvisioner implements Provisioner {
     } catch (err) {
       await this.destroy(envId).catch(() => undefined);
       if (err instanceof ProvisionError) throw err;
+      // The engine went away mid-start: not the environment's fault (removed once it answers).
+      if (engineDidNotAnswer(err)) throw engineError(err);
       const container = this.docker.getContainer(names.container(envId, current));
       throw new ProvisionError(current, (err as Error).message, await lastLogLines(container));
     }
@@ -172,7 +191,11 @@ export class DockerProvisioner implements Provisioner {
     return this.docker.listContainers({ all: true, filters: envFilter(envId) });
   }
 
-  async list(): Promise<Env[]> {
+  list(): Promise<Env[]> {
+    return viaEngine(() => this.listEnvs());
+  }
+
+  private async listEnvs(): Promise<Env[]> {
     const all = await this.docker.listContainers({ all: true, filters: allEnvsFilter() });
     const byEnv = new Map<string, ContainerSummary[]>();
     for (const c of all) {
@@ -185,19 +208,34 @@ export class DockerProvisioner implements Provisioner {
       .sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  async get(envId: string): Promise<Env> {
-    const containers = isEnvId(envId) ? await this.containersOf(envId) : [];
-    if (containers.length === 0) {
-      throw new UnknownEnvError(
-        envId,
-        (await this.list()).map((e) => e.id),
-      );
-    }
-    return envFromContainers(envId, containers);
+  get(envId: string): Promise<Env> {
+    return viaEngine(async () => {
+      const containers = isEnvId(envId) ? await this.containersOf(envId) : [];
+      if (containers.length === 0) {
+        throw new UnknownEnvError(
+          envId,
+          (await this.list()).map((e) => e.id),
+        );
+      }
+      return envFromContainers(envId, containers);
+    });
   }
 
-  /** Removes the environment's containers, networks and volumes. Idempotent. */
+  /**
+   * Removes the environment's containers, networks and volumes. Idempotent. When the engine does
+   * not answer, the environment is remembered and removed by the next `reap()`.
+   */
   async destroy(envId: string): Promise<void> {
+    try {
+      await viaEngine(() => this.destroyEnv(envId));
+      this.leftovers.delete(envId);
+    } catch (err) {
+      if (engineDidNotAnswer(err) && isEnvId(envId)) this.leftovers.add(envId);
+      throw err;
+    }
+  }
+
+  private async destroyEnv(envId: string): Promise<void> {
     if (!isEnvId(envId))
       throw new UnknownEnvError(
         envId,
@@ -270,36 +308,54 @@ export class DockerProvisioner implements Provisioner {
     return found.user ? { container, user: found.user } : { container };
   }
 
-  async exec(
-    envId: string,
-    host: string,
-    command: Command,
-    options: ExecOptions,
-  ): Promise<ExecResult> {
-    const container = await this.container(envId, host);
-    return execInContainer(this.docker, container, command, options);
+  exec(envId: string, host: string, command: Command, options: ExecOptions): Promise<ExecResult> {
+    return viaEngine(async () => {
+      const container = await this.container(envId, host);
+      return execInContainer(this.docker, container, command, options);
+    });
   }
 
-  async openShell(envId: string, host: string, size: ShellSize): Promise<Shell> {
-    const { container, user } = await this.host(envId, host);
-    return openShellInContainer(container, size, user);
+  openShell(envId: string, host: string, size: ShellSize): Promise<Shell> {
+    return viaEngine(async () => {
+      const { container, user } = await this.host(envId, host);
+      return openShellInContainer(container, size, user);
+    });
   }
 
-  /** Removes stray environments of every owner on this engine (reaper.ts says which). */
+  /**
+   * Removes stray environments of every owner on this engine (reaper.ts says which), and those
+   * a removal left behind while the engine did not answer.
+   */
   reap(): Promise<StrayEnv[]> {
-    return reap(this.docker, this);
+    return viaEngine(async () => {
+      const removed: StrayEnv[] = [];
+      for (const envId of [...this.leftovers]) {
+        try {
+          await this.destroy(envId);
+          removed.push({ envId, reason: "its removal waited for the engine to answer" });
+        } catch (err) {
+          if (engineDidNotAnswer(err)) throw err;
+          console.error(`archlab: could not remove ${envId} yet: ${(err as Error).message}`);
+        }
+      }
+      return [...removed, ...(await reap(this.docker, this))];
+    });
   }
 
-  /** A host's address on its environment's bridge network (the server runs beside the engine). */
   diskUsage(owner: string): Promise<EnvDiskUsage[]> {
-    return envDiskUsage(this.docker, owner);
+    return viaEngine(() => envDiskUsage(this.docker, owner));
   }
 
   diskSpace(): Promise<DiskSpace | undefined> {
-    return engineDiskSpace(this.docker);
+    return viaEngine(() => engineDiskSpace(this.docker));
   }
 
-  async hostAddress(envId: string, host: string): Promise<string> {
+  /** A host's address on its environment's bridge network (the server runs beside the engine). */
+  hostAddress(envId: string, host: string): Promise<string> {
+    return viaEngine(() => this.address(envId, host));
+  }
+
+  private async address(envId: string, host: string): Promise<string> {
     const info = await this.docker.getContainer(names.container(envId, host)).inspect();
     if (!info.State.Running) throw new Error(`${host} is not running`);
     const ip = Object.values(info.NetworkSettings.Networks ?? {})
