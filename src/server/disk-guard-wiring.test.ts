@@ -2,14 +2,12 @@
 // environment writes past the cap loses it, and the lab API tells them why and what to do; a
 // learner under the cap keeps theirs. The guard's measuring on the real engine:
 // tests/integration/neighbours.test.ts.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLabById } from "../lab/catalog.ts";
 import type { EnvStatus } from "../protocol/lab-api.ts";
-import { startServer, type RunningServer } from "./http/server.ts";
+import type { RunningServer } from "./http/server.ts";
 import { FakeProvisioner } from "./testing/fake-provisioner.ts";
+import { startUnitServer } from "./testing/unit-server.ts";
 
 const LAB = "docker-basics";
 const MiB = 1024 ** 2;
@@ -47,14 +45,7 @@ async function statusOnceSettled(cookie: string, until: (s: EnvStatus) => boolea
 }
 
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "archlab-disk-unit-"));
-  server = await startServer({
-    host: "127.0.0.1",
-    port: 0,
-    siteDir: path.join(dir, "no-site"),
-    dbFile: path.join(dir, "unit.db"),
-    labs: [loadLabById(LAB)],
-    provisioner: fake,
+  server = await startUnitServer(fake, [loadLabById(LAB)], {
     disk: { capBytes: 100 * MiB, floorBytes: 0, everyMs: 20 },
   });
 });

@@ -1,7 +1,7 @@
 // Air-gapped rooms: `archlab images bundle` on this machine, `archlab images load` into a fresh
 // Docker engine of the test's own that has no network at all (--bridge=none, --iptables=false),
 // so nothing it ends up with can have been fetched. Bad bundles are refused with nothing loaded.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import {
   appendFileSync,
   closeSync,
@@ -10,7 +10,6 @@ import {
   existsSync,
   mkdtempSync,
   openSync,
-  readFileSync,
   readSync,
   rmSync,
   statSync,
@@ -33,6 +32,7 @@ import {
   verifyBundle,
 } from "../../src/server/docker/images/bundle.ts";
 import { REGISTRY_VOLUME } from "../../src/server/docker/images/publish.ts";
+import { FreshEngine } from "./fresh-engine.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../../bin/archlab.js");
 /** The subset bundled: redis (and base, rootfs under it) and the registry that serves it. */
@@ -45,64 +45,6 @@ function archlab(env: NodeJS.ProcessEnv, ...args: string[]) {
     timeout: 10 * 60_000,
   });
   return { code: r.status, out: r.stdout + r.stderr };
-}
-
-/** A second dockerd with its own data root, sockets and no network of its own. */
-class FreshEngine {
-  readonly dir = mkdtempSync("/tmp/alx-");
-  readonly socket = path.join(this.dir, "d.sock");
-  readonly host = `unix://${this.socket}`;
-  readonly docker = new Docker({ socketPath: this.socket });
-  private proc?: ChildProcess;
-
-  async start(): Promise<void> {
-    // In a network namespace of its own: a dockerd started with --bridge=none deletes any
-    // interface named docker0 it can see, which would take the machine's engine's bridge.
-    this.proc = spawn(
-      "unshare",
-      [
-        "--net",
-        "dockerd",
-        `--data-root=${path.join(this.dir, "data")}`,
-        `--exec-root=${path.join(this.dir, "x")}`,
-        `--pidfile=${path.join(this.dir, "pid")}`,
-        `--host=${this.host}`,
-        "--bridge=none",
-        "--iptables=false",
-        "--ip-masq=false",
-      ],
-      { stdio: ["ignore", "ignore", openSync(path.join(this.dir, "log"), "w")] },
-    );
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
-        await this.docker.ping();
-        return;
-      } catch {
-        if (Date.now() > deadline || this.proc.exitCode !== null) {
-          throw new Error(`the test's dockerd did not start: ${this.log()}`);
-        }
-        await new Promise((r) => setTimeout(r, 300));
-      }
-    }
-  }
-
-  log(): string {
-    return existsSync(path.join(this.dir, "log"))
-      ? readFileSync(path.join(this.dir, "log"), "utf8").slice(-2000)
-      : "";
-  }
-
-  async stop(): Promise<void> {
-    const proc = this.proc;
-    if (proc && proc.exitCode === null) {
-      const exited = new Promise((r) => proc.once("exit", r));
-      proc.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-      if (proc.exitCode === null) proc.kill("SIGKILL");
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-  }
 }
 
 const main = dockerClient();

@@ -3,9 +3,6 @@
 // its status, a check that fails then passes, a reset, and the refusals (unknown lab or step,
 // bad language, no or forged cookie, foreign Origin on the API and on the WebSocket, a shell
 // that is not yours). The same routes on the real engine: tests/e2e/server-errors.test.ts.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { loadLabById } from "../../lab/catalog.ts";
@@ -20,7 +17,8 @@ import {
 import type { EnvStatus } from "../../protocol/lab-api.ts";
 import { ImageMissingError } from "../docker/images/builder.ts";
 import { FakeProvisioner } from "../testing/fake-provisioner.ts";
-import { startServer, type RunningServer } from "./server.ts";
+import { startUnitServer } from "../testing/unit-server.ts";
+import type { RunningServer } from "./server.ts";
 
 const LAB = "docker-basics";
 const fake = new FakeProvisioner();
@@ -57,15 +55,7 @@ async function readyStatus(cookie: string): Promise<EnvStatus> {
 }
 
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "archlab-api-unit-"));
-  server = await startServer({
-    host: "127.0.0.1",
-    port: 0,
-    siteDir: path.join(dir, "no-site"),
-    dbFile: path.join(dir, "unit.db"),
-    labs: [loadLabById(LAB)],
-    provisioner: fake,
-  });
+  server = await startUnitServer(fake, [loadLabById(LAB)]);
 });
 afterAll(async () => server?.close());
 

@@ -5,9 +5,6 @@
 // a start the outage interrupted stays "starting" and finishes by itself; the reaper and the
 // disk guard skip their rounds and the outage is logged once. On the real engine:
 // tests/integration/engine-restart.test.ts.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLabById } from "../../lab/catalog.ts";
 import type { EnvStatus } from "../../protocol/lab-api.ts";
@@ -16,7 +13,8 @@ import { engineDidNotAnswer } from "../provisioner/docker/engine-errors.ts";
 import { EngineUnavailableError } from "../provisioner/types.ts";
 import { Store } from "../storage/store.ts";
 import { FakeProvisioner } from "../testing/fake-provisioner.ts";
-import { startServer, type RunningServer } from "./server.ts";
+import { startUnitServer } from "../testing/unit-server.ts";
+import type { RunningServer } from "./server.ts";
 
 const LAB = "docker-basics";
 const STEP = "pull-image";
@@ -52,15 +50,7 @@ async function learnerWithReadyLab(): Promise<{ cookie: string; envId: string }>
 }
 
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "archlab-engine-unit-"));
-  server = await startServer({
-    host: "127.0.0.1",
-    port: 0,
-    siteDir: path.join(dir, "no-site"),
-    dbFile: path.join(dir, "unit.db"),
-    labs: [loadLabById(LAB)],
-    provisioner: fake,
-  });
+  server = await startUnitServer(fake, [loadLabById(LAB)]);
 });
 afterAll(async () => {
   fake.engineDown = false;
@@ -135,24 +125,32 @@ describe("the lab API while the engine restarts", () => {
   });
 });
 
+/** The whole server graph on a fake provisioner, pinging the engine only while it is down. */
+async function appOnFake(extra: Partial<Parameters<typeof buildApp>[0]> = {}) {
+  const provisioner = new FakeProvisioner();
+  const lines: string[] = [];
+  const app = buildApp({
+    provisioner,
+    store: new Store(":memory:"),
+    labs: [loadLabById(LAB)],
+    owner: "server:test",
+    engineCheck: { upEveryMs: 0, downEveryMs: 10 },
+    log: (line) => lines.push(line),
+    ...extra,
+  });
+  await app.resume();
+  const lab = app.labs.get(LAB);
+  if (!lab) throw new Error("no lab");
+  return { provisioner, lines, app, lab };
+}
+
 describe("the server's rounds while the engine does not answer", () => {
   it("reaper and disk guard skip them, the outage is logged once, nothing is removed", async () => {
-    const provisioner = new FakeProvisioner();
-    const lines: string[] = [];
-    const app = buildApp({
-      provisioner,
-      store: new Store(":memory:"),
-      labs: [loadLabById(LAB)],
-      owner: "server:test",
+    const { provisioner, lines, app, lab } = await appOnFake({
       reapEveryMs: 10,
       disk: { everyMs: 10, capBytes: 1 },
-      engineCheck: { upEveryMs: 0, downEveryMs: 10 },
-      log: (line) => lines.push(line),
     });
-    await app.resume();
     const learner = app.store.createLearner().id;
-    const lab = app.labs.get(LAB);
-    if (!lab) throw new Error("no lab");
     app.sessions.start(learner, lab);
     await app.sessions.settled(learner, LAB);
     const envId = app.sessions.status(learner, lab).envId as string;
@@ -178,19 +176,7 @@ describe("the server's rounds while the engine does not answer", () => {
 
 describe("after the engine is back", () => {
   it("an environment the engine stopped (no live-restore) is reported, not shown ready", async () => {
-    const provisioner = new FakeProvisioner();
-    const lines: string[] = [];
-    const app = buildApp({
-      provisioner,
-      store: new Store(":memory:"),
-      labs: [loadLabById(LAB)],
-      owner: "server:test",
-      engineCheck: { upEveryMs: 0, downEveryMs: 10 },
-      log: (line) => lines.push(line),
-    });
-    await app.resume();
-    const lab = app.labs.get(LAB);
-    if (!lab) throw new Error("no lab");
+    const { provisioner, app, lab } = await appOnFake();
     const [kept, stopped] = [app.store.createLearner().id, app.store.createLearner().id];
     for (const learner of [kept, stopped]) {
       app.sessions.start(learner, lab);
