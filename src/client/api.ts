@@ -39,50 +39,53 @@ const ENGINE_RETRY_MS = 2000;
 /** How long a call waits for the engine before the error is shown as it is. */
 const ENGINE_WAIT_MS = 10 * 60_000;
 
+function engineWait(waiting: boolean): void {
+  window.dispatchEvent(new CustomEvent(ENGINE_WAIT_EVENT, { detail: { waiting } }));
+}
+
 /**
  * Calls the API; without a (valid) learner session, creates one once and retries. While the
  * Docker engine restarts (503 "engine-unavailable": nothing was done, nothing is lost) the same
  * call is tried again every 2 s, up to 10 minutes.
  */
-function engineWait(waiting: boolean): void {
-  window.dispatchEvent(new CustomEvent(ENGINE_WAIT_EVENT, { detail: { waiting } }));
-}
-
-export async function api<T>(
-  method: string,
-  path: string,
-  retried = false,
-  waitingSince = Date.now(),
-): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      credentials: "same-origin",
-      headers: { accept: "application/json" },
-    });
-  } catch {
-    throw new ApiError(0, "offline", "the lab server does not answer");
-  }
-  if (!res.ok) {
+export async function api<T>(method: string, path: string): Promise<T> {
+  const since = Date.now();
+  let sessionMade = false;
+  let waited = false;
+  for (;;) {
+    let res: Response;
+    try {
+      res = await fetch(path, {
+        method,
+        credentials: "same-origin",
+        headers: { accept: "application/json" },
+      });
+    } catch {
+      throw new ApiError(0, "offline", "the lab server does not answer");
+    }
+    if (res.ok) {
+      if (waited) engineWait(false);
+      return (await res.json()) as T;
+    }
     const err = await errorOf(res);
-    if (SESSION_PROBLEMS.has(err.code) && !retried) {
+    if (SESSION_PROBLEMS.has(err.code) && !sessionMade) {
+      sessionMade = true;
       await ensureSession();
-      return api<T>(method, path, true, waitingSince);
+      continue;
     }
     if (
       err.status === 503 &&
       err.code === "engine-unavailable" &&
-      Date.now() - waitingSince < ENGINE_WAIT_MS
+      Date.now() - since < ENGINE_WAIT_MS
     ) {
+      waited = true;
       engineWait(true);
       await new Promise((r) => setTimeout(r, ENGINE_RETRY_MS));
-      return api<T>(method, path, retried, waitingSince);
+      continue;
     }
+    if (waited) engineWait(false);
     throw err;
   }
-  if (Date.now() - waitingSince >= ENGINE_RETRY_MS) engineWait(false);
-  return (await res.json()) as T;
 }
 
 /** Whether a lab server is behind this page (a static build opened without one has none). */
