@@ -100,3 +100,39 @@ describe("labs/lab.schema.json", () => {
     ).toBe(true);
   });
 });
+
+describe("requires.images", () => {
+  const lab = (images: unknown) => ({
+    format: 1,
+    id: "mylab",
+    title: { zh: "x", en: "x" },
+    requires: { images },
+    hosts: { ws: { image: "workstation" } },
+    workstation: "ws",
+    steps: [
+      {
+        id: "one",
+        title: { zh: "s", en: "s" },
+        check: "true",
+        solve: "true",
+        wrong: [{ name: "none", script: "true" }],
+      },
+    ],
+  });
+
+  it("accepts image references with a registry and a tag", () => {
+    const r = LabSchema.safeParse(lab(["docker.io/istio/pilot:1.13.9", "shop"]));
+    expect(r.success ? r.data.requires?.images : r.error.issues).toEqual([
+      "docker.io/istio/pilot:1.13.9",
+      "shop",
+    ]);
+  });
+
+  it("refuses a malformed reference with a clear text", () => {
+    const r = LabSchema.safeParse(lab(["Docker.io/Istio pilot"]));
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => i.message)).toEqual([
+      expect.stringContaining("write an image reference"),
+    ]);
+  });
+});

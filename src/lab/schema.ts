@@ -318,6 +318,19 @@ export const LabSchema = z
           .describe(
             "Commands the server's machine must have (e.g. kind); else the lab is skipped.",
           ),
+        images: z
+          .array(
+            z.string().regex(/^[a-z0-9][a-z0-9._/-]*(:[\w][\w.-]{0,127})?$/, {
+              error:
+                "write an image reference such as `docker.io/istio/pilot:1.13.9` (lowercase " +
+                "name, optional `:tag`)",
+            }),
+          )
+          .default([])
+          .describe(
+            "Images the local engine must hold (e.g. docker.io/istio/pilot:1.13.9), for labs " +
+              "whose images cannot be built offline; else the lab is skipped, with how to load them.",
+          ),
       })
       .strict()
       .optional()

@@ -24,6 +24,8 @@ export interface VerifyDeps {
   grader: Grader;
   /** Called as each case finishes, for live output. */
   onCase?: (c: VerifyCase) => void;
+  /** Whether the local engine holds an image (default: `docker image inspect`); for tests. */
+  hasImage?: (ref: string) => boolean;
 }
 
 const ENV_TTL_MS = 60 * 60 * 1000;
@@ -32,6 +34,34 @@ function missingCommands(loaded: LoadedLab): string[] {
   return (loaded.lab.requires?.commands ?? []).filter(
     (cmd) => spawnSync("sh", ["-c", `command -v ${JSON.stringify(cmd)}`]).status !== 0,
   );
+}
+
+/** Whether the local engine holds the image (`docker image inspect`). */
+export function engineHasImage(ref: string): boolean {
+  return spawnSync("docker", ["image", "inspect", ref], { stdio: "ignore" }).status === 0;
+}
+
+/** Why the lab cannot run on this machine (lab.yaml `requires`), or undefined when it can. */
+export function skipReason(
+  loaded: LoadedLab,
+  hasImage: (ref: string) => boolean = engineHasImage,
+  hasCommand: (loaded: LoadedLab) => string[] = missingCommands,
+): string | undefined {
+  const reasons: string[] = [];
+  const commands = hasCommand(loaded);
+  if (commands.length > 0) {
+    reasons.push(`this machine lacks ${commands.join(", ")} (lab.yaml requires.commands)`);
+  }
+  const images = (loaded.lab.requires?.images ?? []).filter((ref) => !hasImage(ref));
+  if (images.length > 0) {
+    reasons.push(
+      `the local engine lacks the images ${images.join(", ")} (lab.yaml requires.images); ` +
+        `on a machine whose engine reaches their registry run \`docker pull IMAGE\` for each, ` +
+        `then \`docker save -o lab-images.tar ${images.join(" ")}\`, carry the file here and ` +
+        `run \`docker load -i lab-images.tar\``,
+    );
+  }
+  return reasons.length > 0 ? reasons.join("; ") : undefined;
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -120,14 +150,14 @@ export async function verifyLab(loaded: LoadedLab, deps: VerifyDeps): Promise<Ve
     cases.push(c);
     deps.onCase?.(c);
   };
-  const missing = missingCommands(loaded);
-  if (missing.length > 0) {
+  const reason = skipReason(loaded, deps.hasImage);
+  if (reason) {
     record({
       lab,
       step: "(lab)",
       name: "environment",
       status: "skipped",
-      message: `this machine lacks ${missing.join(", ")} (lab.yaml requires.commands)`,
+      message: reason,
       durationMs: 0,
     });
     return cases;
