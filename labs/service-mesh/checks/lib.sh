@@ -16,10 +16,14 @@ rolled_out() {
   fi
 }
 
-# from_web N URL...: from web's app container, N GETs of each URL; sets $answers to one line per
-# request: "URL STATUS VERSION PROXY" (PROXY: the x-mesh-proxy header, "-" when absent;
-# STATUS "ERROR" and the reason when nothing answered).
-from_web() {
+# from_web N URL...: from web's app container, N GETs of each URL (3 s each at most); sets
+# $answers to one line per request: "URL STATUS VERSION PROXY" (PROXY: the x-mesh-proxy header,
+# "-" when absent; STATUS "ERROR" and the reason when nothing answered in time).
+from_web() { from_web_with GET 3 "$@"; }
+
+# from_web_with METHOD SECONDS N URL...: the same with another method (a POST sends "{}") and
+# time limit per request.
+from_web_with() {
   # The running web pod (not `deploy/web`: right after a restart that may pick the old pod
   # while it terminates).
   local pod
@@ -28,11 +32,12 @@ from_web() {
   [ -n "$pod" ] || fail "no web pod is running and ready (kubectl get pods -l app=web)" "没有运行中且就绪的 web Pod（kubectl get pods -l app=web）"
   answers=$(kubectl exec "$pod" -c app -- python3 -c '
 import json, sys, urllib.request, urllib.error
-n = int(sys.argv[1])
-for url in sys.argv[2:]:
+method, limit, n = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+for url in sys.argv[4:]:
     for _ in range(n):
+        data = b"{}" if method == "POST" else None
         try:
-            r = urllib.request.urlopen(url, timeout=3)
+            r = urllib.request.urlopen(urllib.request.Request(url, data=data, method=method), timeout=limit)
             body = json.load(r)
             print(url, r.status, body.get("version", "-"), r.headers.get("x-mesh-proxy") or "-")
         except urllib.error.HTTPError as e:
