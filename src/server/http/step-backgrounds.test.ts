@@ -1,4 +1,5 @@
-// Imported scenarios' step backgrounds: which run when, once each, and checks wait for them.
+// Step setups in the browser (imported scenarios' backgrounds, native labs' setups): which run
+// when, once each, and checks wait for them.
 import { describe, expect, it } from "vitest";
 import type { LoadedLab, ResolvedStep, Script } from "../../lab/loader.ts";
 import { StepBackgrounds } from "./step-backgrounds.ts";
@@ -66,14 +67,34 @@ describe("StepBackgrounds", () => {
     expect(ran.length).toBe(3);
   });
 
-  it("writes each script's output to a log and leaves native labs alone", async () => {
+  it("writes each script's output to a log: an imported step's background as Killercoda does", async () => {
     const sources: string[] = [];
     const bg = new StepBackgrounds(async (_env, s) => void sources.push(s.source));
     bg.ready("e1", lab(true, [step("s1", { setup: "echo hi" })]));
     await bg.settled("e1");
     expect(sources[0]).toContain("echo hi\n} > /var/log/killercoda/s1-background.log 2>&1");
-    bg.ready("e2", lab(false, [step("s1", { setup: "echo native" })]));
+  });
+
+  it("runs a native lab's setups step by step, each once per environment (a marker on the host)", async () => {
+    const sources: string[] = [];
+    const bg = new StepBackgrounds(async (_env, s) => void sources.push(s.source));
+    const l = lab(false, [
+      step("deploy", { setup: "kubectl apply -f mesh" }),
+      step("split"),
+      step("retries", { setup: "echo per-pod" }),
+    ]);
+    bg.ready("e2", l);
     await bg.settled("e2");
     expect(sources).toHaveLength(1);
+    expect(sources[0]).toContain("[ -e /var/log/archlab/deploy-setup.done ] && exit 0");
+    expect(sources[0]).toContain("<<'ARCHLAB_SETUP'\nkubectl apply -f mesh\nARCHLAB_SETUP\n");
+    expect(sources[0]).toContain(
+      "bash /var/log/archlab/deploy-setup.sh > /var/log/archlab/deploy-setup.log 2>&1 && touch /var/log/archlab/deploy-setup.done",
+    );
+    bg.passed("e2", l, 0); // opens split: no setup
+    bg.passed("e2", l, 1); // opens retries
+    await bg.settled("e2");
+    expect(sources).toHaveLength(2);
+    expect(sources[1]).toContain("echo per-pod");
   });
 });

@@ -1,9 +1,14 @@
-// The background scripts of imported scenarios, run when their step opens, as Killercoda does:
-// the first steps when the environment is ready, the next ones when the step before passes its
-// check (a reading step opens the one after it at once). A check waits until what was started
-// for its environment has finished. Each script's output goes to
-// /var/log/killercoda/<step>-background.log on its host, where an author can read it.
-// Native labs are untouched: their `setup` runs only under `archlab verify`.
+// Step setups in the browser, run when their step opens: the first steps when the environment
+// is ready, the next ones when the step before passes its check (a reading step opens the one
+// after it at once), as Killercoda runs its background scripts. A check waits until what was
+// started for its environment has finished.
+// - Imported scenarios: each background.sh, its output in
+//   /var/log/killercoda/<step>-background.log on its host, where an author can read it.
+// - Native labs: each step's `setup` (what `archlab verify` runs before the step), its output in
+//   /var/log/archlab/<step>-setup.log. It runs once per environment, whatever this process
+//   remembers: a marker file on the host makes a second run a no-op, so a server restart or an
+//   engine restart that reports the environment ready again does not set the step up again
+//   over the learner's work (a setup may deploy the step's starting state).
 import type { LoadedLab, Script } from "../../lab/loader.ts";
 
 export type RunScript = (envId: string, script: Script) => Promise<unknown>;
@@ -37,7 +42,7 @@ export class StepBackgrounds {
 
   /** Opens steps from `from` through the next graded one; each step's script runs once. */
   private open(envId: string, lab: LoadedLab, from: number): void {
-    if (!lab.lab.imported) return;
+    const imported = lab.lab.imported !== undefined;
     const done = this.opened.get(envId) ?? new Set<number>();
     this.opened.set(envId, done);
     const scripts: Script[] = [];
@@ -46,7 +51,8 @@ export class StepBackgrounds {
       if (!step) break;
       if (!done.has(i)) {
         done.add(i);
-        if (step.setup) scripts.push(logged(step.id, step.setup));
+        if (step.setup)
+          scripts.push(imported ? logged(step.id, step.setup) : once(step.id, step.setup));
       }
       if (!step.ungraded) break;
     }
@@ -63,5 +69,18 @@ function logged(stepId: string, script: Script): Script {
   return {
     ...script,
     source: `mkdir -p /var/log/killercoda\n{\n${script.source}\n} > ${log} 2>&1\n`,
+  };
+}
+
+function once(stepId: string, script: Script): Script {
+  const base = `/var/log/archlab/${stepId}-setup`;
+  // Written to a file and run by its own bash, so the setup behaves as under verify (`set -e`
+  // included, which an `&&` list around it would switch off); the file stays to read.
+  return {
+    ...script,
+    source:
+      `mkdir -p /var/log/archlab\n[ -e ${base}.done ] && exit 0\n` +
+      `cat > ${base}.sh <<'ARCHLAB_SETUP'\n${script.source}\nARCHLAB_SETUP\n` +
+      `bash ${base}.sh > ${base}.log 2>&1 && touch ${base}.done\n`,
   };
 }

@@ -38,7 +38,7 @@ export interface LabServiceDeps {
   sessions: LabSessions;
   grader: Pick<Grader, "check">;
   store: Store;
-  /** Imported scenarios' step backgrounds: a check waits for them; a pass opens the next. */
+  /** Step setups (imported backgrounds, native setups): a check waits for them; a pass opens the next. */
   backgrounds?: StepBackgrounds;
   /**
    * Whether the engine answers (engine-health.ts): while it does not, every verb but progress
